@@ -1,0 +1,167 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+pub type Result<T> = std::result::Result<T, CloudError>;
+
+/// Everything that can go wrong talking to the cloud, with what a person needs to act on it.
+#[derive(Debug, thiserror::Error)]
+pub enum CloudError {
+    /// The service answered with an error body (any of the shapes in the API reference §1.5).
+    #[error("{service} answered {status}: {code}: {message}")]
+    Api {
+        service: &'static str,
+        status: u16,
+        code: String,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// A value was refused before the request left: names the field and what is allowed.
+    #[error("{field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{service} did not answer in time")]
+    Timeout { service: &'static str },
+    #[error("could not reach {service}: {message}")]
+    Transport {
+        service: &'static str,
+        message: String,
+    },
+    /// The service answered 2xx with a body we do not understand.
+    #[error("unexpected answer from {service}: {message}")]
+    Decode {
+        service: &'static str,
+        message: String,
+    },
+    #[error("no endpoint for {service} in region {region}")]
+    NoEndpoint {
+        service: &'static str,
+        region: String,
+    },
+}
+
+impl CloudError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        Self::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// HTTP status of a cloud answer, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Self::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Self::Api { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Builds the error for a non-2xx answer from whatever body the service sent.
+    pub(crate) fn from_response(
+        service: &'static str,
+        status: StatusCode,
+        request_id: Option<String>,
+        body: &[u8],
+    ) -> Self {
+        let (code, message) = parse_error_body(body).unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(body);
+            let text = text.trim();
+            let message = if text.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_string()
+            } else {
+                text.chars().take(300).collect()
+            };
+            (format!("HTTP.{}", status.as_u16()), message)
+        });
+        Self::Api {
+            service,
+            status: status.as_u16(),
+            code,
+            message,
+            request_id,
+        }
+    }
+}
+
+/// Finds `(code, message)` in the error shapes Huawei services use, in the order the official
+/// SDK tries them: top-level `error_code`/`error_msg`, then `code`/`message`, then the same pairs
+/// in any nested object (for example Keystone's `{"error":{"code":401,"message":…}}`).
+pub(crate) fn parse_error_body(body: &[u8]) -> Option<(String, String)> {
+    let value: Value = serde_json::from_slice(body).ok()?;
+    find_pair(&value, 0)
+}
+
+fn find_pair(value: &Value, depth: usize) -> Option<(String, String)> {
+    let obj = value.as_object()?;
+    for (code_key, msg_key) in [("error_code", "error_msg"), ("code", "message")] {
+        if let (Some(code), Some(msg)) = (obj.get(code_key), obj.get(msg_key)) {
+            let code = match code {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            return Some((code, msg.as_str().unwrap_or_default().to_string()));
+        }
+    }
+    if depth > 3 {
+        return None;
+    }
+    obj.values().find_map(|v| find_pair(v, depth + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_documented_error_shape() {
+        let flat = br#"{"error_code":"HSS.0001","error_msg":"invalid parameter"}"#;
+        assert_eq!(
+            parse_error_body(flat).unwrap(),
+            ("HSS.0001".into(), "invalid parameter".into())
+        );
+        let code_msg = br#"{"code":"APIGW.0308","message":"throttled"}"#;
+        assert_eq!(parse_error_body(code_msg).unwrap().0, "APIGW.0308");
+        let nested = br#"{"error":{"error_code":"DBSS.10000001","error_msg":"Enter a valid request message"}}"#;
+        assert_eq!(parse_error_body(nested).unwrap().0, "DBSS.10000001");
+        let keystone = br#"{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}"#;
+        assert_eq!(
+            parse_error_body(keystone).unwrap(),
+            ("401".into(), "The username or password is wrong.".into())
+        );
+        assert!(parse_error_body(b"<html>bad gateway</html>").is_none());
+    }
+
+    #[test]
+    fn unparsable_body_keeps_status_and_text() {
+        let e = CloudError::from_response(
+            "HSS",
+            StatusCode::BAD_GATEWAY,
+            Some("r1".into()),
+            b"upstream down",
+        );
+        match e {
+            CloudError::Api {
+                status,
+                code,
+                message,
+                request_id,
+                ..
+            } => {
+                assert_eq!(
+                    (status, code.as_str(), message.as_str()),
+                    (502, "HTTP.502", "upstream down")
+                );
+                assert_eq!(request_id.as_deref(), Some("r1"));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}

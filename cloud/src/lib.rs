@@ -1,0 +1,15 @@
+//! Typed client for the Huawei Cloud APIs that SecPortal calls on a user's behalf.
+//!
+//! Knows HTTP and JSON, nothing about sessions, pages or storage. Every call goes to an endpoint
+//! resolved by [`Endpoints`], so no user input can make the server talk to an arbitrary host.
+
+mod client;
+mod endpoints;
+mod error;
+pub mod iam;
+mod secret;
+
+pub use client::{ClientConfig, CloudClient};
+pub use endpoints::{Endpoints, Service, IAM_REGIONS};
+pub use error::{CloudError, Result};
+pub use secret::Secret;

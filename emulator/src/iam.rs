@@ -1,0 +1,198 @@
+//! IAM v3: password tokens, token validation, project list (API reference §5).
+
+use std::sync::Arc;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use time::OffsetDateTime;
+
+use crate::seed::{self, DemoProject};
+use crate::state::IssuedToken;
+use crate::Emulator;
+
+pub fn routes() -> Router<Arc<Emulator>> {
+    Router::new()
+        .route("/v3/auth/tokens", post(create_token).get(validate_token))
+        .route("/v3/auth/projects", get(list_projects))
+}
+
+/// Keystone's error shape, which IAM uses for authentication failures.
+fn keystone_error(status: StatusCode, message: &str) -> Response {
+    let title = status.canonical_reason().unwrap_or("Error");
+    let body = json!({"error": {"code": status.as_u16(), "message": message, "title": title}});
+    with_trace_id((status, Json(body)).into_response())
+}
+
+fn bad_body(detail: &str) -> Response {
+    let body = json!({"error_code": "IAM.0011", "error_msg": format!("Request body is invalid. {detail}")});
+    with_trace_id((StatusCode::BAD_REQUEST, Json(body)).into_response())
+}
+
+fn with_trace_id(mut resp: Response) -> Response {
+    let id = hex::encode(rand::random::<[u8; 16]>());
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        resp.headers_mut().insert("x-iam-trace-id", v);
+    }
+    resp
+}
+
+/// IAM's timestamps carry microseconds: `2020-01-04T09:08:49.965000Z`.
+fn iam_time(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:06}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        t.microsecond()
+    )
+}
+
+fn token_body(t: &IssuedToken) -> Value {
+    let domain = json!({"id": seed::DOMAIN_ID, "name": seed::DOMAIN_NAME});
+    let role = if t.user.read_only {
+        "readonly"
+    } else {
+        "te_admin"
+    };
+    let mut token = json!({
+        "methods": ["password"],
+        "expires_at": iam_time(t.expires_at),
+        "issued_at": iam_time(t.issued_at),
+        "user": {"id": t.user.id, "name": t.user.name, "password_expires_at": "", "domain": domain},
+        "roles": [{"id": "0", "name": role}],
+    });
+    match t.project {
+        Some(p) => token["project"] = json!({"id": p.id, "name": p.name, "domain": domain}),
+        None => token["domain"] = domain,
+    }
+    json!({ "token": token })
+}
+
+fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    path.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_str)
+}
+
+async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else {
+        return bad_body("The body is not JSON.");
+    };
+    let Some(identity) = req.pointer("/auth/identity") else {
+        return bad_body("auth.identity is required.");
+    };
+    if identity.get("methods") != Some(&json!(["password"])) {
+        return bad_body("auth.identity.methods must be [\"password\"].");
+    }
+    let user = identity.pointer("/password/user").unwrap_or(&Value::Null);
+    let (Some(name), Some(password)) = (str_at(user, &["name"]), str_at(user, &["password"]))
+    else {
+        return bad_body("auth.identity.password.user needs name and password.");
+    };
+    let domain_ok = match (
+        str_at(user, &["domain", "name"]),
+        str_at(user, &["domain", "id"]),
+    ) {
+        (Some(n), _) => n == seed::DOMAIN_NAME,
+        (None, Some(id)) => id == seed::DOMAIN_ID,
+        (None, None) => return bad_body("auth.identity.password.user.domain needs name or id."),
+    };
+    // One message for every credential mismatch, so a caller cannot tell which part was wrong.
+    let user = match seed::user(name) {
+        Some(u) if domain_ok && u.password == password => u,
+        _ => {
+            return keystone_error(
+                StatusCode::UNAUTHORIZED,
+                "The username or password is wrong.",
+            )
+        }
+    };
+    let project: Option<&'static DemoProject> = match req.pointer("/auth/scope/project") {
+        None => None,
+        Some(scope) => {
+            let found = match (str_at(scope, &["id"]), str_at(scope, &["name"])) {
+                (Some(id), _) => seed::project_by_id(id),
+                (None, Some(n)) => seed::project_by_name(n),
+                (None, None) => return bad_body("auth.scope.project needs id or name."),
+            };
+            match found {
+                Some(p) => Some(p),
+                None => {
+                    return keystone_error(
+                        StatusCode::BAD_REQUEST,
+                        "The project does not exist in this account.",
+                    )
+                }
+            }
+        }
+    };
+    let (token, issued) = emu.issue_token(user, project);
+    let mut resp = (StatusCode::CREATED, Json(token_body(&issued))).into_response();
+    resp.headers_mut().insert(
+        "x-subject-token",
+        HeaderValue::from_str(&token).expect("base64 is a valid header"),
+    );
+    with_trace_id(resp)
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+fn caller(emu: &Emulator, headers: &HeaderMap) -> Result<IssuedToken, Response> {
+    let Some(token) = header(headers, "x-auth-token") else {
+        return Err(keystone_error(
+            StatusCode::UNAUTHORIZED,
+            "The request you have made requires authentication.",
+        ));
+    };
+    emu.token(token)
+        .ok_or_else(|| keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."))
+}
+
+async fn validate_token(
+    State(emu): State<Arc<Emulator>>,
+    Query(_q): Query<Vec<(String, String)>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(resp) = caller(&emu, &headers) {
+        return resp;
+    }
+    let Some(subject) = header(&headers, "x-subject-token") else {
+        return bad_body("X-Subject-Token header is required.");
+    };
+    let Some(issued) = emu.token(subject) else {
+        return keystone_error(StatusCode::NOT_FOUND, "Could not find token.");
+    };
+    let mut resp = (StatusCode::OK, Json(token_body(&issued))).into_response();
+    resp.headers_mut().insert(
+        "x-subject-token",
+        HeaderValue::from_str(subject).expect("came from a header"),
+    );
+    with_trace_id(resp)
+}
+
+async fn list_projects(State(emu): State<Arc<Emulator>>, headers: HeaderMap) -> Response {
+    if let Err(resp) = caller(&emu, &headers) {
+        return resp;
+    }
+    let projects: Vec<Value> = seed::PROJECTS
+        .iter()
+        .map(|p| {
+            json!({"id": p.id, "name": p.name, "domain_id": seed::DOMAIN_ID, "parent_id": seed::DOMAIN_ID,
+                   "enabled": true, "is_domain": false, "description": "",
+                   "links": {"self": format!("/v3/projects/{}", p.id)}})
+        })
+        .collect();
+    with_trace_id(
+        Json(json!({"links": {"self": "/v3/auth/projects"}, "projects": projects})).into_response(),
+    )
+}

@@ -1,0 +1,77 @@
+//! A local stand-in for the Huawei Cloud APIs SecPortal uses: same paths, same validation,
+//! Huawei-shaped errors, seeded demo data. It shares no code with the `cloud` crate on purpose,
+//! so a misunderstanding in one cannot hide behind the other.
+
+mod fault;
+mod iam;
+pub mod seed;
+mod state;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use state::Emulator;
+
+/// Knobs of an emulator instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How long an issued IAM token lives (the cloud's is 24 hours).
+    pub token_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            token_ttl: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+/// Every emulated service at its real paths, on one router.
+pub fn router(emulator: Arc<Emulator>) -> Router {
+    Router::new()
+        .merge(iam::routes())
+        .layer(axum::middleware::from_fn(fault::request_id))
+        .with_state(emulator)
+}
+
+/// A running emulator on a loopback port, stopped when dropped.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub emulator: Arc<Emulator>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Starts an emulator on `addr` (use port 0 for any free port) in the current runtime.
+pub async fn spawn(addr: SocketAddr, config: Config) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let emulator = Arc::new(Emulator::new(config));
+    let app = router(emulator.clone());
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "emulator stopped");
+        }
+    });
+    Ok(Running {
+        addr,
+        emulator,
+        task,
+    })
+}

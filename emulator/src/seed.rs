@@ -1,0 +1,55 @@
+//! The fixed demo account. These names and ids are documented in the README; tests rely on them.
+
+pub const DOMAIN_NAME: &str = "secportal-demo";
+pub const DOMAIN_ID: &str = "d0c7a9e5b3f14268a0b2c4e6f8a1c3e5";
+
+pub struct DemoUser {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub password: &'static str,
+    /// Read-only users may look but every create or change is refused.
+    pub read_only: bool,
+}
+
+pub const USERS: &[DemoUser] = &[
+    DemoUser {
+        id: "4f2e8d6c1b0a49f7e5d3c1b9a7f5e3d1",
+        name: "operator",
+        password: "operator-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4",
+        name: "auditor",
+        password: "auditor-pass-1",
+        read_only: true,
+    },
+];
+
+pub struct DemoProject {
+    pub id: &'static str,
+    pub name: &'static str,
+}
+
+pub const PROJECTS: &[DemoProject] = &[
+    DemoProject {
+        id: "5f6a2b7c9d0e41f3a8b6c4d2e0f19a37",
+        name: "cn-north-4",
+    },
+    DemoProject {
+        id: "8c3e1d9b7a6f45e2b0c4d8f1a3e5b7c9",
+        name: "ap-southeast-1",
+    },
+];
+
+pub fn user(name: &str) -> Option<&'static DemoUser> {
+    USERS.iter().find(|u| u.name == name)
+}
+
+pub fn project_by_id(id: &str) -> Option<&'static DemoProject> {
+    PROJECTS.iter().find(|p| p.id == id)
+}
+
+pub fn project_by_name(name: &str) -> Option<&'static DemoProject> {
+    PROJECTS.iter().find(|p| p.name == name)
+}

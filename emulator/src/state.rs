@@ -1,0 +1,71 @@
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use base64::Engine;
+use time::OffsetDateTime;
+
+use crate::seed::{DemoProject, DemoUser};
+use crate::Config;
+
+/// What the emulator remembers about a token it issued.
+#[derive(Clone)]
+pub struct IssuedToken {
+    pub user: &'static DemoUser,
+    pub project: Option<&'static DemoProject>,
+    pub issued_at: OffsetDateTime,
+    pub expires_at: OffsetDateTime,
+}
+
+pub struct Emulator {
+    pub(crate) config: Config,
+    tokens: Mutex<HashMap<String, IssuedToken>>,
+}
+
+impl Emulator {
+    pub fn new(config: Config) -> Self {
+        Self {
+            config,
+            tokens: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Issues a long opaque token, like IAM's PKI tokens of a few kilobytes.
+    pub(crate) fn issue_token(
+        &self,
+        user: &'static DemoUser,
+        project: Option<&'static DemoProject>,
+    ) -> (String, IssuedToken) {
+        let mut raw = vec![0u8; 3072];
+        rand::Rng::fill(&mut rand::thread_rng(), raw.as_mut_slice());
+        let token = format!(
+            "MII{}",
+            base64::engine::general_purpose::STANDARD.encode(raw)
+        );
+        let now = OffsetDateTime::now_utc();
+        let issued = IssuedToken {
+            user,
+            project,
+            issued_at: now,
+            expires_at: now + self.config.token_ttl,
+        };
+        self.tokens
+            .lock()
+            .expect("token map")
+            .insert(token.clone(), issued.clone());
+        (token, issued)
+    }
+
+    /// The token's record if it was issued here and has not expired.
+    pub fn token(&self, token: &str) -> Option<IssuedToken> {
+        let tokens = self.tokens.lock().expect("token map");
+        tokens
+            .get(token)
+            .filter(|t| t.expires_at > OffsetDateTime::now_utc())
+            .cloned()
+    }
+
+    /// Withdraws every token (as a password change would).
+    pub fn revoke_all_tokens(&self) {
+        self.tokens.lock().expect("token map").clear();
+    }
+}
