@@ -1,1 +1,59 @@
+//! SecPortal's user interface and its server functions.
+//!
+//! Shared types (what crosses the wire, and the rules that validate it) sit at the top level so
+//! the browser and the server say the same thing. Server-only code lives in [`ssr`], behind the
+//! `ssr` feature, and never reaches the wasm build.
 
+pub mod api;
+mod components;
+pub mod dto;
+pub mod error;
+pub mod i18n;
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+
+use crate::components::shell::Shell;
+use crate::i18n::{t, Key};
+use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <MetaTags/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/secportal.css"/>
+        <Title text=t(Key::AppName)/>
+        <Router>
+            <Routes fallback=|| view! { <NotFound/> }>
+                <Route path=path!("/login") view=LoginPage/>
+                <ParentRoute path=path!("/") view=Shell>
+                    <Route path=path!("") view=Dashboard/>
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,48 @@
+//! Server functions, at stable paths under `/api` so scripts and tests can call them too.
+//! Each is thin: the work is in [`crate::ssr`].
+
+use leptos::prelude::*;
+
+use crate::dto::{Me, PortalInfo, SignedIn};
+use crate::error::AppError;
+
+/// Password sign-in. Form fields: `domain`, `user`, `password`, `region`, optional `next`.
+#[server(endpoint = "auth/login")]
+pub async fn login(
+    domain: String,
+    user: String,
+    password: String,
+    region: String,
+    #[server(default)] next: Option<String>,
+) -> Result<SignedIn, AppError> {
+    crate::ssr::respond(crate::ssr::auth::login_with_password(domain, user, password, region, next).await)
+}
+
+/// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,
+/// optional `next`.
+#[server(endpoint = "auth/login_token")]
+pub async fn login_token(
+    token: String,
+    region: String,
+    #[server(default)] next: Option<String>,
+) -> Result<SignedIn, AppError> {
+    crate::ssr::respond(crate::ssr::auth::login_with_token(token, region, next).await)
+}
+
+/// Ends the session: deletes it on the server and the cookie in the browser.
+#[server(endpoint = "auth/logout")]
+pub async fn logout() -> Result<(), AppError> {
+    crate::ssr::respond(crate::ssr::auth::logout().await)
+}
+
+/// Who is signed in; 401 when nobody is.
+#[server(endpoint = "auth/whoami")]
+pub async fn whoami() -> Result<Me, AppError> {
+    crate::ssr::respond(crate::ssr::auth::whoami().await)
+}
+
+/// What the login page shows: regions, and the demo accounts in demo mode.
+#[server(endpoint = "portal/info")]
+pub async fn login_page_info() -> Result<PortalInfo, AppError> {
+    Ok(crate::ssr::auth::portal_info())
+}

@@ -1,0 +1,45 @@
+use leptos::prelude::*;
+
+use crate::error::{AppError, ErrorKind};
+use crate::i18n::{t, Key};
+
+/// A failure as a person can act on it: what failed, the cloud's code and request id, and the
+/// next step.
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    let hint = match error.kind {
+        ErrorKind::SignedOut => Some(
+            view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }.into_any(),
+        ),
+        ErrorKind::Forbidden => Some(view! { <span>{t(Key::HintForbidden)}</span> }.into_any()),
+        ErrorKind::Throttled => Some(view! { <span>{t(Key::HintThrottled)}</span> }.into_any()),
+        ErrorKind::Unavailable => Some(view! { <span>{t(Key::HintUnavailable)}</span> }.into_any()),
+        _ => None,
+    };
+    view! {
+        <div class="error-box" role="alert">
+            <p class="error-message">{error.message.clone()}</p>
+            {error.cloud_code.clone().map(|c| view! { <p class="error-meta">{t(Key::ErrorCode)} " " <code>{c}</code></p> })}
+            {error.request_id.clone().map(|r| view! { <p class="error-meta">{t(Key::RequestId)} " " <code>{r}</code></p> })}
+            {hint.map(|h| view! { <p class="error-hint">{h}</p> })}
+        </div>
+    }
+}
+
+/// The login link that brings the user back to this page afterwards.
+fn sign_in_again_href() -> String {
+    let location = leptos_router::hooks::use_location();
+    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    let here = if here.is_empty() { "/".to_string() } else { here };
+    format!("/login?next={}", encode_component(&here))
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
+pub fn encode_component(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,71 @@
+//! The one error type the UI sees. Server functions map every failure to it once, so a person
+//! reads what failed, the cloud's code and request id when there is one, and what to do.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ErrorKind {
+    /// Bad input; `field` names it.
+    Invalid,
+    /// No session, or it expired.
+    SignedOut,
+    /// Sign-in refused. Deliberately vague so it does not help guessing.
+    BadCredentials,
+    Forbidden,
+    Throttled,
+    /// The cloud answered with an error.
+    Cloud,
+    /// The cloud could not be reached.
+    Unavailable,
+    Internal,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]
+#[error("{message}")]
+pub struct AppError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub field: Option<String>,
+    pub cloud_code: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl AppError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self { kind, message: message.into(), field: None, cloud_code: None, request_id: None }
+    }
+
+    pub fn invalid(field: &str, message: impl Into<String>) -> Self {
+        Self { field: Some(field.to_string()), ..Self::new(ErrorKind::Invalid, message) }
+    }
+
+    pub fn signed_out() -> Self {
+        Self::new(ErrorKind::SignedOut, crate::i18n::t(crate::i18n::Key::ErrSignedOut))
+    }
+
+    pub fn status(&self) -> u16 {
+        match self.kind {
+            ErrorKind::Invalid => 400,
+            ErrorKind::SignedOut | ErrorKind::BadCredentials => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::Throttled => 429,
+            ErrorKind::Cloud => 502,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
+impl leptos::server_fn::error::FromServerFnError for AppError {
+    type Encoder = leptos::server_fn::codec::JsonEncoding;
+
+    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+        use leptos::server_fn::error::ServerFnErrorErr as E;
+        match value {
+            // A request the server could not read is the caller's mistake, not ours.
+            E::Args(m) | E::Deserialization(m) => Self::new(ErrorKind::Invalid, m),
+            E::Request(m) => Self::new(ErrorKind::Unavailable, format!("The portal could not be reached: {m}")),
+            other => Self::new(ErrorKind::Internal, other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! Every string a user reads, in one catalog. Pages name a [`Key`]; a locale is one more
+//! function here, and no page changes when it is added.
+
+use leptos::prelude::use_context;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    En,
+}
+
+/// Text for `key` in the locale provided as context (English when none is).
+pub fn t(key: Key) -> &'static str {
+    match use_context::<Locale>().unwrap_or_default() {
+        Locale::En => en(key),
+    }
+}
+
+macro_rules! catalog {
+    ($($key:ident => $en:expr,)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Key { $($key,)* }
+
+        impl Key {
+            pub const ALL: &'static [Key] = &[$(Key::$key,)*];
+        }
+
+        fn en(key: Key) -> &'static str {
+            match key { $(Key::$key => $en,)* }
+        }
+    };
+}
+
+catalog! {
+    AppName => "SecPortal",
+    Tagline => "Exports, scan tasks and masking rules for Huawei Cloud security services.",
+    Loading => "Loading…",
+    SkipToContent => "Skip to content",
+    // Sign-in
+    SignInMethod => "Sign-in method",
+    TabPassword => "Sign in with a password",
+    TabToken => "Sign in with a token",
+    AccountName => "Account name",
+    IamUserName => "IAM user name",
+    Password => "Password",
+    Region => "Region",
+    SignIn => "Sign in",
+    SigningIn => "Signing in…",
+    IamToken => "IAM token",
+    TokenHelp => "Paste an IAM token scoped to a project (the X-Subject-Token of a token request). It is checked with IAM before it is accepted.",
+    DemoCredentials => "Demo credentials",
+    DemoExplain => "This portal runs on the built-in cloud emulator. Sign in with:",
+    SignInAgain => "Sign in again",
+    // Shell
+    DemoBanner => "Demo mode: every cloud call goes to the built-in emulator, not to Huawei Cloud.",
+    NavLabel => "Main",
+    NavDashboard => "Dashboard",
+    User => "IAM user",
+    Account => "Account",
+    Project => "project",
+    TokenLifetime => "Time left before the IAM token expires and you must sign in again",
+    TokenLeft => "Token:",
+    SignOut => "Sign out",
+    // Dashboard
+    DashboardTitle => "Dashboard",
+    SignedInAs => "Signed in as",
+    InAccount => "in account",
+    WhatYouCanDo => "What SecPortal does",
+    CardExportsTitle => "Exports",
+    CardExportsText => "Export the HSS container list with your own columns, the vulnerabilities of local images, and DSC sensitive-data classification results; follow their progress and download the files.",
+    CardScansTitle => "Scan tasks",
+    CardScansText => "Start HSS cluster scans and IaC scans of Dockerfiles and Kubernetes YAML, follow them to the end and retry what failed.",
+    CardMaskingTitle => "Masking rules",
+    CardMaskingText => "Manage the privacy-data masking rules of DBSS audit instances: built-in and custom rules, and the instance switches.",
+    DashboardComingSoon => "The navigation lists the screens that are ready; each of these areas joins it as its screen is finished.",
+    NotFoundTitle => "Page not found",
+    BackToDashboard => "Back to the dashboard",
+    // Errors
+    ErrorCode => "Error code:",
+    RequestId => "Request id:",
+    Expired => "expired",
+    ErrSignedOut => "You are signed out, or your session has ended. Sign in again to continue.",
+    ErrBadCredentials => "Sign-in failed. Check the account name, IAM user name, password and region, then try again.",
+    ErrRequired => "This field is required.",
+    ErrTooLong => "Too long; the most allowed is",
+    ErrRegion => "Choose one of the listed regions.",
+    ErrTokenNotProjectScoped => "This token is not scoped to a project. Use a token issued for a project (region).",
+    ErrCloudUnreachable => "the cloud service could not be reached. Try again in a moment.",
+    ErrSessionStore => "The portal could not save your session. Try again; if it keeps failing, tell the portal's operators.",
+    HintForbidden => "Your IAM user lacks the permission for this action. Ask your account administrator.",
+    HintThrottled => "The cloud limits how often this can be called. Wait a minute and try again.",
+    HintUnavailable => "Check your connection or try again shortly.",
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_is_complete() {
+        for key in Key::ALL {
+            assert!(!en(*key).trim().is_empty(), "{key:?} has no English text");
+        }
+    }
+}

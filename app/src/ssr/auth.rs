@@ -1,0 +1,140 @@
+//! Sign-in, sign-out and who is signed in.
+
+use cloud::iam::{PasswordLogin, TokenInfo};
+use cloud::{CloudError, Secret, IAM_REGIONS};
+use tower_sessions::Session;
+
+use super::session::{self, SessionAuth};
+use super::{from_cloud, portal};
+use crate::dto::{safe_next, Me, PortalInfo, SignedIn};
+use crate::error::{AppError, ErrorKind};
+use crate::i18n::{t, Key};
+
+const DEFAULT_REGION: &str = "cn-north-4";
+
+async fn session() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::new(ErrorKind::Internal, t(Key::ErrSessionStore))
+    })
+}
+
+fn check_region(region: &str) -> Result<(), AppError> {
+    if IAM_REGIONS.contains(&region) {
+        Ok(())
+    } else {
+        Err(AppError::invalid("region", t(Key::ErrRegion)))
+    }
+}
+
+fn required(field: &str, value: &str, max: usize) -> Result<(), AppError> {
+    if value.trim().is_empty() {
+        return Err(AppError::invalid(field, t(Key::ErrRequired)));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::invalid(field, format!("{} {max}", t(Key::ErrTooLong))));
+    }
+    Ok(())
+}
+
+/// IAM refusals during sign-in all read the same, so the answer does not tell an attacker which
+/// of account, user, password or region was wrong.
+fn sign_in_error(e: CloudError) -> AppError {
+    match e.status() {
+        Some(400..=404) => AppError {
+            request_id: e.request_id().map(str::to_string),
+            ..AppError::new(ErrorKind::BadCredentials, t(Key::ErrBadCredentials))
+        },
+        _ => from_cloud(e),
+    }
+}
+
+pub async fn login_with_password(
+    domain: String,
+    user: String,
+    password: String,
+    region: String,
+    next: Option<String>,
+) -> Result<SignedIn, AppError> {
+    required("domain", &domain, 64)?;
+    required("user", &user, 64)?;
+    required("password", &password, 1024)?;
+    check_region(&region)?;
+    let login = PasswordLogin {
+        domain: domain.trim().to_string(),
+        user: user.trim().to_string(),
+        password: Secret::new(password),
+        project_name: region,
+    };
+    let issued = portal().cloud.iam_password_token(&login).await.map_err(|e| {
+        tracing::info!(domain = %login.domain, user = %login.user, error = %e, "sign-in refused");
+        sign_in_error(e)
+    })?;
+    establish(issued.token, issued.info, next).await
+}
+
+pub async fn login_with_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
+    let token = Secret::new(token.trim().to_string());
+    if token.is_empty() {
+        return Err(AppError::invalid("token", t(Key::ErrRequired)));
+    }
+    check_region(&region)?;
+    let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
+        tracing::info!(error = %e, "token sign-in refused");
+        match e {
+            CloudError::Invalid { .. } => from_cloud(e),
+            other => sign_in_error(other),
+        }
+    })?;
+    establish(token, info, next).await
+}
+
+async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Result<SignedIn, AppError> {
+    let Some(project) = info.project.clone() else {
+        return Err(AppError::invalid("token", t(Key::ErrTokenNotProjectScoped)));
+    };
+    let portal = portal();
+    let token_expires_at = info.expires_at.unix_timestamp();
+    let ends_at = (session::now() + portal.session_max_lifetime.as_secs() as i64).min(token_expires_at);
+    let auth = SessionAuth {
+        sealed_token: portal.vault.seal(&token),
+        user_id: info.user.id,
+        user_name: info.user.name,
+        domain_id: info.user.domain.id,
+        domain_name: info.user.domain.name,
+        project_id: project.id,
+        project_name: project.name,
+        token_expires_at,
+        ends_at,
+    };
+    tracing::info!(user = %auth.user_name, domain = %auth.domain_name, project = %auth.project_name, "signed in");
+    session::start(&session().await?, auth).await?;
+    Ok(SignedIn { next: safe_next(next.as_deref()) })
+}
+
+pub async fn logout() -> Result<(), AppError> {
+    let session = session().await?;
+    if let Some(auth) = session::current(&session).await {
+        tracing::info!(user = %auth.user_name, domain = %auth.domain_name, "signed out");
+    }
+    session::end(&session).await
+}
+
+pub async fn whoami() -> Result<Me, AppError> {
+    let auth = session::current(&session().await?).await.ok_or_else(AppError::signed_out)?;
+    Ok(Me {
+        user: auth.user_name,
+        domain: auth.domain_name,
+        project_id: auth.project_id,
+        project_name: auth.project_name,
+        token_expires_at: auth.token_expires_at,
+        server_now: session::now(),
+        demo: portal().demo.is_some(),
+    })
+}
+
+pub fn portal_info() -> PortalInfo {
+    let demo = portal().demo.clone();
+    let default_region = demo.as_ref().map_or(DEFAULT_REGION, |d| d.region.as_str()).to_string();
+    PortalInfo { demo, regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(), default_region }
+}

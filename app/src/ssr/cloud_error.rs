@@ -1,0 +1,30 @@
+use cloud::CloudError;
+
+use crate::error::{AppError, ErrorKind};
+use crate::i18n::{t, Key};
+
+/// The one place a cloud failure becomes something a person reads.
+pub fn from_cloud(e: CloudError) -> AppError {
+    let request_id = e.request_id().map(str::to_string);
+    match e {
+        CloudError::Invalid { field, message } => AppError::invalid(field, message),
+        CloudError::Api { status, code, message, service, .. } => {
+            let kind = match (status, code.as_str()) {
+                (429, _) | (_, "APIGW.0308") => ErrorKind::Throttled,
+                (401, _) | (_, "APIGW.0301") => ErrorKind::SignedOut,
+                (403, _) => ErrorKind::Forbidden,
+                _ => ErrorKind::Cloud,
+            };
+            let message = format!("{service}: {message}");
+            AppError { kind, message, field: None, cloud_code: Some(code), request_id }
+        }
+        CloudError::Timeout { service } | CloudError::Transport { service, .. } => {
+            tracing::warn!(error = %e, "cloud unreachable");
+            AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))
+        }
+        CloudError::Decode { .. } | CloudError::NoEndpoint { .. } => {
+            tracing::error!(error = %e, "cloud call failed");
+            AppError::new(ErrorKind::Cloud, e.to_string())
+        }
+    }
+}
