@@ -15,7 +15,9 @@ pub async fn login(
     region: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::respond(crate::ssr::auth::login_with_password(domain, user, password, region, next).await)
+    crate::ssr::respond(
+        crate::ssr::auth::login_with_password(domain, user, password, region, next).await,
+    )
 }
 
 /// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,

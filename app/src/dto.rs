@@ -63,6 +63,18 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// Percent-encodes a query value (RFC 3986 unreserved characters and `/` pass through).
+pub fn encode_query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// "3 h 20 min" for a number of seconds; "expired" at or below zero.
 pub fn remaining(seconds: i64) -> String {
     if seconds <= 0 {
@@ -83,7 +95,14 @@ mod tests {
     #[test]
     fn next_accepts_only_same_site_paths() {
         assert_eq!(safe_next(Some("/exports?x=1")), "/exports?x=1");
-        for bad in ["//evil.test", "/\\evil.test", "https://evil.test/", "javascript:alert(1)", "", "/login?next=/x"] {
+        for bad in [
+            "//evil.test",
+            "/\\evil.test",
+            "https://evil.test/",
+            "javascript:alert(1)",
+            "",
+            "/login?next=/x",
+        ] {
             assert_eq!(safe_next(Some(bad)), "/", "{bad}");
         }
         assert_eq!(safe_next(None), "/");

@@ -1,1 +1,61 @@
-fn main() {}
+use clap::Parser;
+use leptos::config::get_configuration;
+use server::{build, Config};
+use tokio::net::TcpListener;
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
+        .init();
+    match run(config).await {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    tracing::info!(%config, "starting SecPortal");
+    let leptos = get_configuration(None)?.leptos_options;
+    let addr = config.addr.unwrap_or(leptos.site_addr);
+    let built = build(&config, leptos).await?;
+    let listener = TcpListener::bind(addr).await?;
+    if config.is_demo() {
+        tracing::info!("DEMO MODE: sign in at http://{addr}/login as operator / operator-pass-1 (account secportal-demo)");
+    }
+    tracing::info!("listening on http://{addr}");
+    // Nagle's algorithm against delayed ACKs costs ~40 ms per multi-write response on keep-alive
+    // connections; see the toolchain notes (50x on static files).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
+    axum::serve(listener, built.router)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    built.pool.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}

@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::dto::encode_query_value;
 use crate::error::{AppError, ErrorKind};
 use crate::i18n::{t, Key};
 
@@ -9,7 +10,8 @@ use crate::i18n::{t, Key};
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let hint = match error.kind {
         ErrorKind::SignedOut => Some(
-            view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }.into_any(),
+            view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }
+                .into_any(),
         ),
         ErrorKind::Forbidden => Some(view! { <span>{t(Key::HintForbidden)}</span> }.into_any()),
         ErrorKind::Throttled => Some(view! { <span>{t(Key::HintThrottled)}</span> }.into_any()),
@@ -29,17 +31,15 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 /// The login link that brings the user back to this page afterwards.
 fn sign_in_again_href() -> String {
     let location = leptos_router::hooks::use_location();
-    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-    let here = if here.is_empty() { "/".to_string() } else { here };
-    format!("/login?next={}", encode_component(&here))
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters pass through).
-pub fn encode_component(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    let here = format!(
+        "{}{}",
+        location.pathname.get_untracked(),
+        location.search.get_untracked()
+    );
+    let here = if here.is_empty() {
+        "/".to_string()
+    } else {
+        here
+    };
+    format!("/login?next={}", encode_query_value(&here))
 }

@@ -54,7 +54,13 @@ pub fn LoginPage() -> impl IntoView {
 }
 
 #[component]
-fn TabButton(tab: RwSignal<Tab>, me: Tab, id: &'static str, panel: &'static str, label: &'static str) -> impl IntoView {
+fn TabButton(
+    tab: RwSignal<Tab>,
+    me: Tab,
+    id: &'static str,
+    panel: &'static str,
+    label: &'static str,
+) -> impl IntoView {
     view! {
         <button type="button" role="tab" id=id aria-controls=panel
             aria-selected=move || (tab.get() == me).to_string()
@@ -125,7 +131,8 @@ fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
         }
         go_on_success(value);
     });
-    let err = move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
+    let err =
+        move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
     view! {
         <ActionForm action>
             <input type="hidden" name="next" prop:value=move || next.get()/>
@@ -155,7 +162,8 @@ fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
 fn TokenForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
     let action = ServerAction::<LoginToken>::new();
     Effect::new(move |_| go_on_success(action.value().get()));
-    let err = move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
+    let err =
+        move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
     view! {
         <ActionForm action>
             <input type="hidden" name="next" prop:value=move || next.get()/>

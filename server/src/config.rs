@@ -1,0 +1,181 @@
+//! The one configuration struct: flags or `SECPORTAL_*` variables. The defaults serve the
+//! embedded demo; a production deployment changes variables, never code.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+use url::Url;
+
+/// Which cloud the portal talks to.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CloudTarget {
+    /// The emulator, started in-process on a loopback port.
+    Demo,
+    /// The real Huawei Cloud endpoints (SDK-style `HUAWEICLOUD_SDK_*` overrides still apply).
+    Huawei,
+    /// One address that serves every service at its real paths (a standalone emulator).
+    Single(Url),
+}
+
+impl std::str::FromStr for CloudTarget {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "demo" => Ok(Self::Demo),
+            "huawei" => Ok(Self::Huawei),
+            other => match Url::parse(other) {
+                Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(Self::Single(url)),
+                _ => Err("expected `demo`, `huawei` or an http(s) URL".into()),
+            },
+        }
+    }
+}
+
+#[derive(Parser, Clone, Debug)]
+#[command(
+    name = "secportal",
+    version,
+    about = "SecPortal: a web portal for Huawei Cloud security services"
+)]
+pub struct Config {
+    /// Address to listen on. Defaults to the Leptos site address (127.0.0.1:3000).
+    #[arg(long, env = "SECPORTAL_ADDR")]
+    pub addr: Option<SocketAddr>,
+
+    /// `demo` (built-in emulator), `huawei` (the real cloud) or the URL of a standalone emulator.
+    #[arg(long, env = "SECPORTAL_CLOUD", default_value = "demo")]
+    pub cloud: CloudTarget,
+
+    /// Directory for the SQLite database and the generated session key.
+    #[arg(long, env = "SECPORTAL_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database for sessions (and, later, history). Defaults to SQLite under the data directory.
+    #[arg(long, env = "SECPORTAL_DATABASE_URL")]
+    pub database_url: Option<String>,
+
+    /// 32-byte key, base64, that encrypts IAM tokens at rest. Generated under the data
+    /// directory when unset; set it when several instances share one database.
+    #[arg(long, env = "SECPORTAL_SESSION_KEY", hide_env_values = true)]
+    pub session_key: Option<String>,
+
+    /// The origin browsers use to reach the portal (`https://portal.example.com`) when it sits
+    /// behind a reverse proxy. Unset: the request's own Host is the origin.
+    #[arg(long, env = "SECPORTAL_PUBLIC_ORIGIN")]
+    pub public_origin: Option<Url>,
+
+    /// Mark the session cookie Secure. Turn off only for plain-http deployments that are not
+    /// reached as localhost (browsers accept Secure cookies from http://localhost).
+    #[arg(long, env = "SECPORTAL_COOKIE_SECURE", default_value_t = true, action = clap::ArgAction::Set)]
+    pub cookie_secure: bool,
+
+    /// A session unused this long ends.
+    #[arg(long, env = "SECPORTAL_IDLE_TIMEOUT_MINUTES", default_value_t = 30)]
+    pub idle_timeout_minutes: u32,
+
+    /// A session ends after this long however active (and always when its IAM token expires).
+    #[arg(long, env = "SECPORTAL_SESSION_MAX_HOURS", default_value_t = 12)]
+    pub session_max_hours: u32,
+
+    #[arg(
+        long,
+        env = "SECPORTAL_CLOUD_CONNECT_TIMEOUT_SECS",
+        default_value_t = 5
+    )]
+    pub cloud_connect_timeout_secs: u64,
+
+    #[arg(
+        long,
+        env = "SECPORTAL_CLOUD_REQUEST_TIMEOUT_SECS",
+        default_value_t = 30
+    )]
+    pub cloud_request_timeout_secs: u64,
+
+    /// Log filter (tracing `EnvFilter` syntax).
+    #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
+    pub log: String,
+}
+
+impl Config {
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("secportal.db").display()
+            )
+        })
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.cloud == CloudTarget::Demo
+    }
+}
+
+/// Printed at start-up: every setting, secrets as `***`.
+impl fmt::Display for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cloud = match &self.cloud {
+            CloudTarget::Demo => "demo (built-in emulator)".to_string(),
+            CloudTarget::Huawei => "huawei (real endpoints)".to_string(),
+            CloudTarget::Single(u) => format!("single endpoint {u}"),
+        };
+        let db = self.database_url();
+        write!(
+            f,
+            "cloud={cloud} addr={} data_dir={} database={} session_key={} public_origin={} cookie_secure={} \
+             idle_timeout={}min session_max={}h cloud_timeouts={}s/{}s",
+            self.addr.map_or("(site-addr)".to_string(), |a| a.to_string()),
+            self.data_dir.display(),
+            redact_url(&db),
+            if self.session_key.is_some() { "***" } else { "(generated)" },
+            self.public_origin.as_ref().map_or("(request host)".to_string(), |u| u.to_string()),
+            self.cookie_secure,
+            self.idle_timeout_minutes,
+            self.session_max_hours,
+            self.cloud_connect_timeout_secs,
+            self.cloud_request_timeout_secs,
+        )
+    }
+}
+
+/// Hides a password in a database URL.
+fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_hides_secrets() {
+        let mut c = Config::parse_from(["secportal"]);
+        c.session_key = Some("c2VjcmV0".into());
+        c.database_url = Some("postgres://app:hunter2@db/secportal".into());
+        let shown = c.to_string();
+        assert!(
+            !shown.contains("c2VjcmV0") && !shown.contains("hunter2"),
+            "{shown}"
+        );
+        assert!(shown.contains("cloud=demo"));
+    }
+
+    #[test]
+    fn cloud_target_parses() {
+        assert_eq!("demo".parse::<CloudTarget>().unwrap(), CloudTarget::Demo);
+        assert!(matches!(
+            "http://127.0.0.1:8600".parse::<CloudTarget>().unwrap(),
+            CloudTarget::Single(_)
+        ));
+        assert!("ftp://x".parse::<CloudTarget>().is_err());
+    }
+}

@@ -1,0 +1,200 @@
+//! The SecPortal server: configuration, storage, sessions, middleware and demo mode around the
+//! Leptos app.
+
+mod assets;
+pub mod config;
+mod health;
+mod keys;
+mod middleware;
+mod storage;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use app::dto::{DemoAccount, DemoLogin};
+use app::ssr::vault::TokenVault;
+use app::ssr::{AppState, Portal};
+use app::{shell, App};
+use axum::http::{HeaderName, Request};
+use axum::routing::get;
+use axum::Router;
+use cloud::{ClientConfig, CloudClient, Endpoints};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::SqlitePool;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::SqliteStore;
+
+pub use config::{CloudTarget, Config};
+
+/// The server's one error type: what can stop it from starting.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("file system: {0}")]
+    Io(String),
+    #[error("database: {0}")]
+    Database(#[source] sqlx::Error),
+    #[error("cloud client: {0}")]
+    Cloud(#[from] cloud::CloudError),
+}
+
+/// A ready-to-serve portal and what must live as long as it.
+pub struct Built {
+    pub router: Router,
+    pub pool: SqlitePool,
+    /// The in-process emulator in demo mode; dropping it stops it.
+    pub emulator: Option<emulator::Running>,
+}
+
+pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Built, Error> {
+    std::fs::create_dir_all(&config.data_dir)
+        .map_err(|e| Error::Io(format!("{}: {e}", config.data_dir.display())))?;
+
+    let (endpoints, emulator) = match &config.cloud {
+        CloudTarget::Demo => {
+            let running = emulator::spawn(([127, 0, 0, 1], 0).into(), emulator::Config::default())
+                .await
+                .map_err(|e| Error::Io(format!("starting the demo emulator: {e}")))?;
+            tracing::info!(addr = %running.addr, "demo mode: the cloud emulator runs in-process");
+            let url = running.base_url().parse().expect("loopback URL");
+            (Endpoints::single(url), Some(running))
+        }
+        CloudTarget::Huawei => (
+            Endpoints::huawei().with_overrides_from(std::env::vars())?,
+            None,
+        ),
+        CloudTarget::Single(url) => (Endpoints::single(url.clone()), None),
+    };
+    let cloud = CloudClient::new(
+        endpoints,
+        ClientConfig {
+            connect_timeout: Duration::from_secs(config.cloud_connect_timeout_secs),
+            request_timeout: Duration::from_secs(config.cloud_request_timeout_secs),
+        },
+    )?;
+
+    let key = keys::load_or_create(config.session_key.as_deref(), &config.data_dir)?;
+    let pool = storage::connect(&config.database_url()).await?;
+    let store = storage::session_store(pool.clone()).await?;
+    spawn_expired_session_cleanup(store.clone());
+
+    let portal = Portal {
+        cloud,
+        vault: TokenVault::new(&key),
+        demo: config.is_demo().then(demo_login),
+        session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
+    };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        portal: Arc::new(portal),
+    };
+
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("secportal_session")
+        .with_http_only(true)
+        .with_secure(config.cookie_secure)
+        .with_same_site(SameSite::Strict)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
+            config.idle_timeout_minutes,
+        ))))
+        // Saving on every request is what makes the idle timeout roll.
+        .with_always_save(true);
+
+    let routes = generate_route_list(App);
+    let pages = Router::new()
+        .leptos_routes(&state, routes, {
+            let options = leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(
+            middleware::guard::require_session,
+        ))
+        .layer(sessions)
+        .with_state(state);
+
+    let health = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .with_state(pool.clone());
+
+    let pkg_dir =
+        std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    let compressed = tokio::task::spawn_blocking({
+        let dir = pkg_dir.clone();
+        move || assets::precompress(&dir)
+    })
+    .await
+    .map_err(|e| Error::Io(e.to_string()))?
+    .map_err(|e| Error::Io(format!("compressing assets: {e}")))?;
+    if compressed > 0 {
+        tracing::info!(files = compressed, "precompressed static assets");
+    }
+
+    let origin = Arc::new(middleware::origin::OriginPolicy::new(
+        config.public_origin.as_ref(),
+    ));
+    let request_id = HeaderName::from_static("x-request-id");
+    let router = Router::new()
+        .merge(health)
+        .merge(assets::pkg_router(pkg_dir))
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(
+            origin,
+            middleware::origin::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn(
+            middleware::headers::security_headers,
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+                // Method, path and request id only: query strings and headers may carry secrets.
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id)
+            }),
+        )
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+
+    Ok(Built {
+        router,
+        pool,
+        emulator,
+    })
+}
+
+fn demo_login() -> DemoLogin {
+    DemoLogin {
+        domain: emulator::seed::DOMAIN_NAME.to_string(),
+        accounts: emulator::seed::USERS
+            .iter()
+            .map(|u| DemoAccount {
+                user: u.name.to_string(),
+                password: u.password.to_string(),
+            })
+            .collect(),
+        region: emulator::seed::PROJECTS[0].name.to_string(),
+    }
+}
+
+fn spawn_expired_session_cleanup(store: SqliteStore) {
+    use tower_sessions::ExpiredDeletion;
+    tokio::spawn(async move {
+        if let Err(e) = store
+            .continuously_delete_expired(tokio::time::Duration::from_secs(600))
+            .await
+        {
+            tracing::warn!(error = %e, "expired-session cleanup stopped");
+        }
+    });
+}

@@ -1,0 +1,3 @@
+pub mod guard;
+pub mod headers;
+pub mod origin;
