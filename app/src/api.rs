@@ -1,5 +1,6 @@
 //! Server functions, at stable paths under `/api` so scripts and tests can call them too.
-//! Each is thin: the work is in [`crate::ssr`].
+//! Each is thin: the work is in [`crate::ssr`]. The server sets the HTTP status of a failed call
+//! from its [`AppError`] kind.
 
 use leptos::prelude::*;
 
@@ -15,9 +16,7 @@ pub async fn login(
     region: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::respond(
-        crate::ssr::auth::login_with_password(domain, user, password, region, next).await,
-    )
+    crate::ssr::auth::login_with_password(domain, user, password, region, next).await
 }
 
 /// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,
@@ -28,19 +27,19 @@ pub async fn login_token(
     region: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::respond(crate::ssr::auth::login_with_token(token, region, next).await)
+    crate::ssr::auth::login_with_token(token, region, next).await
 }
 
 /// Ends the session: deletes it on the server and the cookie in the browser.
 #[server(endpoint = "auth/logout")]
 pub async fn logout() -> Result<(), AppError> {
-    crate::ssr::respond(crate::ssr::auth::logout().await)
+    crate::ssr::auth::logout().await
 }
 
 /// Who is signed in; 401 when nobody is.
 #[server(endpoint = "auth/whoami")]
 pub async fn whoami() -> Result<Me, AppError> {
-    crate::ssr::respond(crate::ssr::auth::whoami().await)
+    crate::ssr::auth::whoami().await
 }
 
 /// What the login page shows: regions, and the demo accounts in demo mode.

@@ -64,6 +64,16 @@ impl Emulator {
             .cloned()
     }
 
+    /// Every live token, so tests can check that none of them leaks anywhere.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.tokens
+            .lock()
+            .expect("token map")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
     /// Withdraws every token (as a password change would).
     pub fn revoke_all_tokens(&self) {
         self.tokens.lock().expect("token map").clear();

@@ -114,6 +114,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(
+            middleware::errors::status_from_error_kind,
+        ))
+        .layer(axum::middleware::from_fn(
             middleware::guard::require_session,
         ))
         .layer(sessions)

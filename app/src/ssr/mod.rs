@@ -11,8 +11,6 @@ use std::time::Duration;
 use axum::extract::FromRef;
 use leptos::prelude::*;
 
-use crate::error::AppError;
-
 /// Everything a server function may need, provided as Leptos context and as axum state.
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -32,20 +30,6 @@ pub struct Portal {
 
 pub fn portal() -> Arc<Portal> {
     expect_context::<AppState>().portal
-}
-
-/// Sets the HTTP status of a failed server function from its error, so scripts and proxies see
-/// 400/401/403 rather than a blanket 500.
-pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-    if let Err(e) = &result {
-        if let Some(opts) = use_context::<leptos_axum::ResponseOptions>() {
-            opts.set_status(
-                axum::http::StatusCode::from_u16(e.status())
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
-            );
-        }
-    }
-    result
 }
 
 pub use cloud_error::from_cloud;

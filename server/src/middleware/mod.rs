@@ -1,3 +1,4 @@
+pub mod errors;
 pub mod guard;
 pub mod headers;
 pub mod origin;
