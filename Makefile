@@ -1,0 +1,33 @@
+# The two commands: `make run` serves the portal on the embedded demo, `make test` runs every test.
+# Both install what is missing first (scripts/setup.sh) and skip what is there.
+
+SHELL := /bin/bash
+# Binaryen's wasm-opt from npm must come before any other on PATH (see leptos-toolchain notes).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+E2E_DATA := $(CURDIR)/target/e2e-data
+
+.PHONY: run test setup unit e2e fmt-check build-release
+
+run: setup
+	cargo leptos serve --release
+
+test: setup fmt-check unit e2e
+
+setup:
+	@scripts/setup.sh
+
+fmt-check:
+	cargo fmt --all -- --check
+
+unit:
+	cargo test --workspace --locked
+
+# The browser tests run against a release build (what users get) started by cargo-leptos on
+# 127.0.0.1:3000, in demo mode, with a fresh data directory.
+e2e:
+	rm -rf $(E2E_DATA)
+	SECPORTAL_DATA_DIR=$(E2E_DATA) cargo leptos end-to-end --release
+
+build-release: setup
+	cargo leptos build --release

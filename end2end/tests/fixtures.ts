@@ -1,0 +1,38 @@
+import { test as base, expect, Page } from "@playwright/test";
+
+// Every test fails on an uncaught page error or a console error (a failed hydration shows up
+// as one of these).
+export const test = base.extend<{ failOnPageErrors: void }>({
+  failOnPageErrors: [
+    async ({ page }, use) => {
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
+      page.on("console", (m) => {
+        // A refused sign-in is an expected 401 that Chromium also logs as a failed resource.
+        if (m.type() === "error" && !/status of 40[013]/.test(m.text())) errors.push(`console: ${m.text()}`);
+      });
+      await use();
+      expect(errors, errors.join("\n")).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+
+export { expect };
+
+/** Waits until the wasm has hydrated the page, so clicks reach live handlers. */
+export async function hydrated(page: Page) {
+  await expect(page.locator("body")).toHaveAttribute("data-hydrated", "true");
+}
+
+export const DEMO = { domain: "secportal-demo", user: "operator", password: "operator-pass-1", region: "cn-north-4" };
+
+export async function signIn(page: Page, who = DEMO) {
+  await page.goto("/login");
+  await hydrated(page);
+  await page.getByLabel("Account name").fill(who.domain);
+  await page.getByLabel("IAM user name").fill(who.user);
+  await page.getByLabel("Password", { exact: true }).fill(who.password);
+  await page.getByLabel("Region").first().selectOption(who.region);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+}
