@@ -16,7 +16,7 @@ test("sign in as the demo operator, reload, stay signed in, sign out", async ({ 
   await expect(topbar).toContainText("operator");
   await expect(topbar).toContainText("secportal-demo");
   await expect(topbar).toContainText("cn-north-4");
-  await expect(topbar).toContainText(/Token: (2[0-3]|1\d) h/);
+  await expect(topbar).toContainText(/Token: (2[0-4]|1\d) h \d+ min/);
   await expect(page.locator(".demo-banner")).toBeVisible();
 
   const cookies = await context.cookies();
@@ -36,7 +36,8 @@ test("sign in as the demo operator, reload, stay signed in, sign out", async ({ 
   await expect(page).toHaveURL(/\/login\?next=/);
 });
 
-test("a wrong password keeps account and user, clears the password", async ({ page }) => {
+test("a wrong password keeps account and user, clears the password", async ({ page, expectConsoleError }) => {
+  expectConsoleError(/status of 401/);
   await signIn(page, { ...DEMO, password: "not-the-password" });
   await expect(page.getByRole("alert").filter({ hasText: "Sign-in failed" })).toBeVisible();
   await expect(page.getByLabel("Account name")).toHaveValue(DEMO.domain);
@@ -49,7 +50,8 @@ test("a wrong password keeps account and user, clears the password", async ({ pa
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
 });
 
-test("after sign-in the user returns to the page asked for", async ({ page }) => {
+test("after sign-in the user returns to the page asked for", async ({ page, expectConsoleError }) => {
+  expectConsoleError(/status of 404/);
   await page.goto("/no-such-page?x=1");
   await expect(page).toHaveURL(/\/login\?next=/);
   await hydrated(page);
@@ -61,7 +63,8 @@ test("after sign-in the user returns to the page asked for", async ({ page }) =>
   await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
-test("the token tab switches in place and refuses a forged token", async ({ page }) => {
+test("the token tab switches in place and refuses a forged token", async ({ page, expectConsoleError }) => {
+  expectConsoleError(/status of 401/);
   await page.goto("/login");
   await hydrated(page);
   await page.getByRole("tab", { name: "Sign in with a token" }).click();

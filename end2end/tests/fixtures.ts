@@ -2,16 +2,18 @@ import { test as base, expect, Page } from "@playwright/test";
 
 // Every test fails on an uncaught page error or a console error (a failed hydration shows up
 // as one of these).
-export const test = base.extend<{ failOnPageErrors: void }>({
-  failOnPageErrors: [
+// A test that expects an error answer (a 401 for a refused sign-in, a 404 page) says so with
+// `expectConsoleError(/pattern/)`; anything else logged as an error fails the test.
+export const test = base.extend<{ expectConsoleError: (pattern: RegExp) => void }>({
+  expectConsoleError: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      const allowed: RegExp[] = [];
       page.on("pageerror", (e) => errors.push(`pageerror: ${e.message}`));
       page.on("console", (m) => {
-        // A refused sign-in is an expected 401 that Chromium also logs as a failed resource.
-        if (m.type() === "error" && !/status of 40[013]/.test(m.text())) errors.push(`console: ${m.text()}`);
+        if (m.type() === "error" && !allowed.some((re) => re.test(m.text()))) errors.push(`console: ${m.text()}`);
       });
-      await use();
+      await use((pattern) => allowed.push(pattern));
       expect(errors, errors.join("\n")).toEqual([]);
     },
     { auto: true },
