@@ -61,7 +61,9 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     assert_eq!(me.status, StatusCode::OK);
     // The idle timeout rolls: every answer renews the cookie for another 30 minutes.
-    let renewed = me.session_cookie_line().expect("activity renews the session cookie");
+    let renewed = me
+        .session_cookie_line()
+        .expect("activity renews the session cookie");
     let max_age: i64 = renewed
         .split(';')
         .find_map(|a| a.trim().strip_prefix("Max-Age="))
