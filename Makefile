@@ -26,10 +26,11 @@ unit:
 	cargo test --workspace --exclude frontend --locked
 
 # The browser tests run against a release build (what users get) started by cargo-leptos on
-# 127.0.0.1:3000, in demo mode, with a fresh data directory.
+# 127.0.0.1:3000, in demo mode, with a fresh data directory, behind nginx on 127.0.0.1:8080
+# (end2end/nginx.conf) whose origin is the public one.
 e2e:
 	rm -rf $(E2E_DATA)
-	SECPORTAL_DATA_DIR=$(E2E_DATA) cargo leptos end-to-end --release
+	SECPORTAL_DATA_DIR=$(E2E_DATA) SECPORTAL_PUBLIC_ORIGIN=http://127.0.0.1:8080 cargo leptos end-to-end --release
 
 build-release: setup
 	cargo leptos build --release

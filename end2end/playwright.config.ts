@@ -1,6 +1,10 @@
 import { defineConfig } from "@playwright/test";
 
-// Debian's Chromium, never a downloaded browser; the flags keep it off the network.
+// Debian's Chromium, never a downloaded browser; the flags keep it off the network. The portal
+// (started by `cargo leptos end-to-end` on 127.0.0.1:3000) is reached through nginx on :8080,
+// as users reach it behind a reverse proxy.
+const proxied = !process.env.SECPORTAL_URL;
+
 export default defineConfig({
   testDir: "./tests",
   timeout: 60_000,
@@ -10,7 +14,7 @@ export default defineConfig({
   retries: 0,
   reporter: "list",
   use: {
-    baseURL: process.env.SECPORTAL_URL ?? "http://127.0.0.1:3000",
+    baseURL: process.env.SECPORTAL_URL ?? "http://127.0.0.1:8080",
     trace: "off",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -26,4 +30,7 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  webServer: proxied
+    ? { command: "./proxy.sh", url: "http://127.0.0.1:8080/healthz", reuseExistingServer: false, timeout: 30_000 }
+    : undefined,
 });

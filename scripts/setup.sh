@@ -57,4 +57,9 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
+# 7. nginx, the reverse proxy the browser tests go through.
+if [ ! -x /usr/sbin/nginx ]; then
+  apt_install nginx-light
+fi
+
 say "tools ready: $(cargo leptos --version), wasm-bindgen $wbg, wasm-opt $(end2end/node_modules/.bin/wasm-opt --version | awk '{print $3}'), $(/usr/bin/chromium --version 2>/dev/null | head -1)"

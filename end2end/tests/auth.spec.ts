@@ -74,3 +74,12 @@ test("the token tab switches in place and refuses a forged token", async ({ page
   await page.getByRole("button", { name: "Sign in with a token" }).last().click();
   await expect(page.getByRole("alert").filter({ hasText: "Sign-in failed" })).toBeVisible();
 });
+
+test("behind the proxy, a state change from another site is refused", async ({ page }) => {
+  await signIn(page);
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
+  const forged = await page.request.post("/api/auth/logout", { headers: { Origin: "http://evil.test" } });
+  expect(forged.status()).toBe(403);
+  await page.reload();
+  await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible(); // still signed in
+});

@@ -8,6 +8,8 @@ async fn main() -> std::process::ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
+        // Colour codes only for a person at a terminal, not in log files or CI output.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .init();
     match run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
