@@ -24,6 +24,8 @@ use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::csp::provide_page_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

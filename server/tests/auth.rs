@@ -405,7 +405,43 @@ async fn health_and_readiness() {
     assert_eq!(send(r, get("/healthz", None)).await.status, StatusCode::OK);
     assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::OK);
     let page = send(r, get("/login", None)).await;
-    assert!(page.headers.get("content-security-policy").is_some());
+    // The page's policy allows exactly the inline scripts that carry its nonce.
+    let csp = page
+        .headers
+        .get("content-security-policy")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    let nonce = csp
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .expect("a nonce");
+    assert!(nonce.len() >= 16, "{csp}");
+    let scripts = csp
+        .split(';')
+        .find(|d| d.trim().starts_with("script-src"))
+        .unwrap();
+    assert!(
+        !scripts.contains("unsafe-inline"),
+        "no inline script without the nonce: {csp}"
+    );
+    assert!(
+        page.body.contains(&format!("nonce=\"{nonce}\"")),
+        "inline scripts carry the nonce"
+    );
+    let again = send(r, get("/login", None)).await;
+    assert!(
+        !again
+            .headers
+            .get("content-security-policy")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .contains(nonce),
+        "fresh per page"
+    );
     assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
     assert!(page.headers.get("x-request-id").is_some());
     p.built.pool.close().await;

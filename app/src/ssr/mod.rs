@@ -2,6 +2,7 @@
 
 pub mod auth;
 mod cloud_error;
+pub mod csp;
 pub mod session;
 pub mod vault;
 
