@@ -3,6 +3,7 @@ use std::time::Duration;
 use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
+use crate::auth::Caller;
 use crate::{CloudError, Endpoints, Result, Service};
 
 #[derive(Clone, Debug)]
@@ -83,6 +84,60 @@ impl CloudClient {
         Err(CloudError::from_response(name, status, request_id, &body))
     }
 
+    /// Sends a service call on behalf of `caller`: project header, HSS's `region` header, then
+    /// the credentials (signing must come last, over the final headers).
+    pub(crate) async fn call(
+        &self,
+        service: Service,
+        caller: &Caller,
+        req: RequestBuilder,
+    ) -> Result<Response> {
+        let name = service.name();
+        let mut req = req.build().map_err(|e| CloudError::Transport {
+            service: name,
+            message: e.to_string(),
+        })?;
+        let headers = req.headers_mut();
+        headers.insert(
+            "x-project-id",
+            header_value("project_id", &caller.project_id)?,
+        );
+        if service == Service::Hss {
+            headers.insert("region", header_value("region", &caller.region)?);
+        }
+        caller
+            .credentials
+            .apply(&mut req, time::OffsetDateTime::now_utc())?;
+        let resp = self
+            .http
+            .execute(req)
+            .await
+            .map_err(|e| transport_error(name, e))?;
+        if resp.status().is_success() {
+            return Ok(resp);
+        }
+        let status = resp.status();
+        let request_id = request_id(&resp);
+        let body = resp.bytes().await.unwrap_or_default();
+        Err(CloudError::from_response(name, status, request_id, &body))
+    }
+
+    /// Path of a service call: `/v5/{project_id}/…` with the project id checked, since it is
+    /// put into the URL.
+    pub(crate) fn project_path(caller: &Caller, version: &str, rest: &str) -> Result<String> {
+        let id = &caller.project_id;
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
+            return Err(CloudError::invalid(
+                "project_id",
+                "1 to 64 letters, digits or '-'",
+            ));
+        }
+        Ok(format!("/{version}/{id}{rest}"))
+    }
+
     pub(crate) async fn json<T: DeserializeOwned>(service: Service, resp: Response) -> Result<T> {
         let name = service.name();
         let bytes = resp.bytes().await.map_err(|e| transport_error(name, e))?;
@@ -91,6 +146,11 @@ impl CloudClient {
             message: e.to_string(),
         })
     }
+}
+
+fn header_value(field: &'static str, v: &str) -> Result<reqwest::header::HeaderValue> {
+    reqwest::header::HeaderValue::from_str(v)
+        .map_err(|_| CloudError::invalid(field, "contains characters a header cannot carry"))
 }
 
 pub(crate) fn request_id(resp: &Response) -> Option<String> {

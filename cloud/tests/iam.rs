@@ -3,14 +3,8 @@
 use cloud::iam::PasswordLogin;
 use cloud::{ClientConfig, CloudClient, CloudError, Endpoints, Secret};
 
-async fn setup() -> (emulator::Running, CloudClient) {
-    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), emulator::Config::default())
-        .await
-        .unwrap();
-    let endpoints = Endpoints::single(running.base_url().parse().unwrap());
-    let client = CloudClient::new(endpoints, ClientConfig::default()).unwrap();
-    (running, client)
-}
+mod common;
+use common::setup;
 
 fn login(user: &str, password: &str, region: &str) -> PasswordLogin {
     PasswordLogin {
@@ -102,6 +96,7 @@ async fn expired_tokens_are_refused() {
         "127.0.0.1:0".parse().unwrap(),
         emulator::Config {
             token_ttl: std::time::Duration::from_millis(50),
+            ..emulator::Config::default()
         },
     )
     .await

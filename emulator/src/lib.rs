@@ -2,7 +2,10 @@
 //! Huawei-shaped errors, seeded demo data. It shares no code with the `cloud` crate on purpose,
 //! so a misunderstanding in one cannot hide behind the other.
 
+pub mod data;
 mod fault;
+mod gateway;
+mod hss;
 mod iam;
 pub mod seed;
 mod state;
@@ -21,12 +24,17 @@ pub use state::Emulator;
 pub struct Config {
     /// How long an issued IAM token lives (the cloud's is 24 hours).
     pub token_ttl: Duration,
+    /// Seed of the demo data: the same seed always gives the same records.
+    pub seed: u64,
+    pub data_size: data::DataSize,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Self {
             token_ttl: Duration::from_secs(24 * 3600),
+            seed: 1,
+            data_size: data::DataSize::Default,
         }
     }
 }
@@ -35,6 +43,7 @@ impl Default for Config {
 pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .merge(iam::routes())
+        .merge(hss::routes(emulator.clone()))
         .layer(axum::middleware::from_fn(fault::request_id))
         .with_state(emulator)
 }

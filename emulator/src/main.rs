@@ -8,6 +8,12 @@ struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8600")]
     addr: SocketAddr,
+    /// Seed of the demo data.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// How much demo data: small, default or large.
+    #[arg(long, default_value = "default")]
+    data_size: emulator::data::DataSize,
 }
 
 #[tokio::main]
@@ -19,7 +25,15 @@ async fn main() -> std::io::Result<()> {
         )
         .init();
     let args = Args::parse();
-    let running = emulator::spawn(args.addr, emulator::Config::default()).await?;
+    let running = emulator::spawn(
+        args.addr,
+        emulator::Config {
+            seed: args.seed,
+            data_size: args.data_size,
+            ..emulator::Config::default()
+        },
+    )
+    .await?;
     tracing::info!(addr = %running.addr, "emulator listening");
     tokio::signal::ctrl_c().await?;
     Ok(())

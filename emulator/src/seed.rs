@@ -3,6 +3,7 @@
 pub const DOMAIN_NAME: &str = "secportal-demo";
 pub const DOMAIN_ID: &str = "d0c7a9e5b3f14268a0b2c4e6f8a1c3e5";
 
+#[derive(Debug)]
 pub struct DemoUser {
     pub id: &'static str,
     pub name: &'static str,
@@ -53,3 +54,16 @@ pub fn project_by_id(id: &str) -> Option<&'static DemoProject> {
 pub fn project_by_name(name: &str) -> Option<&'static DemoProject> {
     PROJECTS.iter().find(|p| p.name == name)
 }
+
+/// An access key pair for AK/SK signing.
+pub struct DemoAccessKey {
+    pub access_key: &'static str,
+    pub secret_key: &'static str,
+    pub user: &'static str,
+}
+
+pub const ACCESS_KEYS: &[DemoAccessKey] = &[DemoAccessKey {
+    access_key: "SPDEMOAKOPERATOR0001",
+    secret_key: "spDemoSecretKeyForOperator00000000000001",
+    user: "operator",
+}];

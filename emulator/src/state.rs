@@ -4,6 +4,7 @@ use std::sync::Mutex;
 use base64::Engine;
 use time::OffsetDateTime;
 
+use crate::data::DemoData;
 use crate::seed::{DemoProject, DemoUser};
 use crate::Config;
 
@@ -16,17 +17,45 @@ pub struct IssuedToken {
     pub expires_at: OffsetDateTime,
 }
 
+/// An HSS common task (cluster or IaC scan) as the emulator tracks it.
+#[derive(Clone, Debug)]
+pub struct HssTask {
+    pub task_id: String,
+    pub task_type: String,
+    pub task_status: String,
+    pub start_time: i64,
+}
+
 pub struct Emulator {
     pub(crate) config: Config,
+    data: DemoData,
     tokens: Mutex<HashMap<String, IssuedToken>>,
+    /// Keyed by project id.
+    hss_tasks: Mutex<HashMap<String, Vec<HssTask>>>,
 }
 
 impl Emulator {
     pub fn new(config: Config) -> Self {
+        let data = DemoData::generate(config.seed, config.data_size);
         Self {
             config,
+            data,
             tokens: Mutex::new(HashMap::new()),
+            hss_tasks: Mutex::new(HashMap::new()),
         }
+    }
+
+    pub fn data(&self) -> &DemoData {
+        &self.data
+    }
+
+    pub fn hss_tasks(&self, project_id: &str) -> Vec<HssTask> {
+        self.hss_tasks
+            .lock()
+            .expect("task map")
+            .get(project_id)
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Issues a long opaque token, like IAM's PKI tokens of a few kilobytes.
@@ -62,6 +91,11 @@ impl Emulator {
             .get(token)
             .filter(|t| t.expires_at > OffsetDateTime::now_utc())
             .cloned()
+    }
+
+    /// Whether the token was issued here, expired or not (to tell "expired" from "forged").
+    pub fn token_was_issued(&self, token: &str) -> bool {
+        self.tokens.lock().expect("token map").contains_key(token)
     }
 
     /// Every live token, so tests can check that none of them leaks anywhere.

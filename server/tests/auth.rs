@@ -370,6 +370,7 @@ async fn session_ends_with_its_token() {
         "127.0.0.1:0".parse().unwrap(),
         emulator::Config {
             token_ttl: std::time::Duration::from_secs(2),
+            ..emulator::Config::default()
         },
     )
     .await

@@ -1,0 +1,98 @@
+//! HSS v5 (API reference §2). Every route sits behind the gateway and answers HSS's flat error
+//! body; HSS reports "not found" as 400 HSS.0011, never 404.
+
+mod clusters;
+mod tasks;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::json;
+
+use crate::Emulator;
+
+pub fn routes(emu: Arc<Emulator>) -> Router<Arc<Emulator>> {
+    Router::new()
+        .route("/v5/{project_id}/kubernetes/clusters", get(clusters::list))
+        .route(
+            "/v5/{project_id}/common/task-statistics",
+            get(tasks::statistics),
+        )
+        .layer(axum::middleware::from_fn_with_state(
+            emu,
+            crate::gateway::require_identity,
+        ))
+}
+
+pub fn hss_error(code: &str, message: impl Into<String>) -> Response {
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({"error_code": code, "error_msg": message.into()})),
+    )
+        .into_response()
+}
+
+/// HSS.0001 naming the parameter and what it allows.
+pub fn invalid(param: &str, allowed: &str) -> Response {
+    hss_error(
+        "HSS.0001",
+        format!("invalid parameter: {param} ({allowed})"),
+    )
+}
+
+/// Typed reads of query parameters with HSS's bounds.
+pub struct QueryArgs(pub HashMap<String, String>);
+
+impl QueryArgs {
+    pub fn str(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    pub fn int(&self, name: &str, min: i64, max: i64, default: i64) -> Result<i64, Response> {
+        match self.str(name) {
+            None => Ok(default),
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if (min..=max).contains(&n) => Ok(n),
+                _ => Err(invalid(name, &format!("an integer from {min} to {max}"))),
+            },
+        }
+    }
+
+    pub fn one_of<'a>(&'a self, name: &str, allowed: &[&str]) -> Result<Option<&'a str>, Response> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(v) if allowed.contains(&v) => Ok(Some(v)),
+            Some(_) => Err(invalid(name, &format!("one of {}", allowed.join(", ")))),
+        }
+    }
+
+    pub fn text(&self, name: &str, min: usize, max: usize) -> Result<Option<&str>, Response> {
+        match self.str(name) {
+            None => Ok(None),
+            Some(v) if (min..=max).contains(&v.chars().count()) => Ok(Some(v)),
+            Some(_) => Err(invalid(name, &format!("{min} to {max} characters"))),
+        }
+    }
+
+    /// `offset` 0–2000000 and `limit` 10–200 (default 10), HSS's paging everywhere.
+    pub fn paging(&self) -> Result<(usize, usize), Response> {
+        let offset = self.int("offset", 0, 2_000_000, 0)? as usize;
+        let limit = self.int("limit", 10, 200, 10)? as usize;
+        Ok((offset, limit))
+    }
+}
+
+/// Checks the path's project against the seeded ones.
+pub fn known_project(project_id: &str) -> Result<(), Response> {
+    match crate::seed::project_by_id(project_id) {
+        Some(_) => Ok(()),
+        None => Err(hss_error(
+            "HSS.0011",
+            "requested resource not found: project",
+        )),
+    }
+}
