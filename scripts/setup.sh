@@ -57,7 +57,18 @@ if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
 fi
 
-# 7. nginx, the reverse proxy the browser tests go through.
+# 7. The official Huawei Cloud Python SDK, pinned, in a venv: the interoperability tests use it as
+#    an independent client of the emulator.
+venv=.tools/sdk-venv
+if ! cmp -s interop/requirements.txt "$venv/requirements.txt" || [ ! -x "$venv/bin/python" ]; then
+  say "creating $venv with the Huawei Cloud Python SDK"
+  rm -rf "$venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r interop/requirements.txt
+  cp interop/requirements.txt "$venv/requirements.txt"
+fi
+
+# 8. nginx, the reverse proxy the browser tests go through.
 if [ ! -x /usr/sbin/nginx ]; then
   apt_install nginx-light
 fi
