@@ -32,27 +32,15 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self {
-            kind,
-            message: message.into(),
-            field: None,
-            cloud_code: None,
-            request_id: None,
-        }
+        Self { kind, message: message.into(), field: None, cloud_code: None, request_id: None }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self {
-            field: Some(field.to_string()),
-            ..Self::new(ErrorKind::Invalid, message)
-        }
+        Self { field: Some(field.to_string()), ..Self::new(ErrorKind::Invalid, message) }
     }
 
     pub fn signed_out() -> Self {
-        Self::new(
-            ErrorKind::SignedOut,
-            crate::i18n::t(crate::i18n::Key::ErrSignedOut),
-        )
+        Self::new(ErrorKind::SignedOut, crate::i18n::t(crate::i18n::Key::ErrSignedOut))
     }
 
     pub fn status(&self) -> u16 {
@@ -76,10 +64,9 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
         match value {
             // A request the server could not read is the caller's mistake, not ours.
             E::Args(m) | E::Deserialization(m) => Self::new(ErrorKind::Invalid, m),
-            E::Request(m) => Self::new(
-                ErrorKind::Unavailable,
-                format!("The portal could not be reached: {m}"),
-            ),
+            E::Request(m) => {
+                Self::new(ErrorKind::Unavailable, format!("The portal could not be reached: {m}"))
+            }
             other => Self::new(ErrorKind::Internal, other.to_string()),
         }
     }

@@ -29,20 +29,14 @@ fn header_value(field: &'static str, v: &str) -> Result<HeaderValue> {
 }
 
 /// Headers the signature covers besides `host` and `x-sdk-date`, when the request has them.
-const SIGNED_IF_PRESENT: &[&str] = &[
-    "x-project-id",
-    "x-security-token",
-    "x-sdk-content-sha256",
-    "region",
-];
+const SIGNED_IF_PRESENT: &[&str] = &["x-project-id", "x-security-token", "x-sdk-content-sha256", "region"];
 
 impl Credentials {
     /// Adds the authentication headers to a finished request.
     pub(crate) fn apply(&self, req: &mut Request, now: OffsetDateTime) -> Result<()> {
         match self {
             Credentials::Token(token) => {
-                req.headers_mut()
-                    .insert("x-auth-token", header_value("token", token.expose())?);
+                req.headers_mut().insert("x-auth-token", header_value("token", token.expose())?);
                 Ok(())
             }
             Credentials::AkSk(keys) => sign(req, keys, now),
@@ -55,10 +49,7 @@ fn sign(req: &mut Request, keys: &AkSk, now: OffsetDateTime) -> Result<()> {
     let headers = req.headers_mut();
     headers.insert("x-sdk-date", header_value("date", &date)?);
     if let Some(token) = &keys.security_token {
-        headers.insert(
-            "x-security-token",
-            header_value("security_token", token.expose())?,
-        );
+        headers.insert("x-security-token", header_value("security_token", token.expose())?);
     }
     // A streamed body (multipart upload) cannot be hashed up front; the SDKs mark it unsigned.
     let body_hash = match req.body() {
@@ -66,10 +57,7 @@ fn sign(req: &mut Request, keys: &AkSk, now: OffsetDateTime) -> Result<()> {
         Some(body) => match body.as_bytes() {
             Some(bytes) => hex_sha256(bytes),
             None => {
-                req.headers_mut().insert(
-                    "x-sdk-content-sha256",
-                    HeaderValue::from_static(UNSIGNED_PAYLOAD),
-                );
+                req.headers_mut().insert("x-sdk-content-sha256", HeaderValue::from_static(UNSIGNED_PAYLOAD));
                 UNSIGNED_PAYLOAD.to_string()
             }
         },
@@ -79,19 +67,14 @@ fn sign(req: &mut Request, keys: &AkSk, now: OffsetDateTime) -> Result<()> {
         Some(p) => format!("{}:{p}", url.host_str().unwrap_or_default()),
         None => url.host_str().unwrap_or_default().to_string(),
     };
-    let mut signed = vec![
-        ("host".to_string(), host),
-        ("x-sdk-date".to_string(), date.clone()),
-    ];
+    let mut signed = vec![("host".to_string(), host), ("x-sdk-date".to_string(), date.clone())];
     for name in SIGNED_IF_PRESENT {
         if let Some(v) = req.headers().get(*name).and_then(|v| v.to_str().ok()) {
             signed.push((name.to_string(), v.to_string()));
         }
     }
-    let query: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let query: Vec<(String, String)> =
+        url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
     let signable = Signable {
         method: req.method().as_str(),
         path: url.path(),
@@ -100,9 +83,7 @@ fn sign(req: &mut Request, keys: &AkSk, now: OffsetDateTime) -> Result<()> {
         payload_hash: &body_hash,
     };
     let authorization = signable.authorization(&keys.access_key, &keys.secret_key, &date);
-    req.headers_mut().insert(
-        HeaderName::from_static("authorization"),
-        header_value("access_key", &authorization)?,
-    );
+    req.headers_mut()
+        .insert(HeaderName::from_static("authorization"), header_value("access_key", &authorization)?);
     Ok(())
 }

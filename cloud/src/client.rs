@@ -15,10 +15,7 @@ pub struct ClientConfig {
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-        }
+        Self { connect_timeout: Duration::from_secs(5), request_timeout: Duration::from_secs(30) }
     }
 }
 
@@ -39,15 +36,8 @@ impl CloudClient {
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .build()
-            .map_err(|e| CloudError::Transport {
-                service: "client",
-                message: e.to_string(),
-            })?;
-        Ok(Self {
-            http,
-            endpoints,
-            config,
-        })
+            .map_err(|e| CloudError::Transport { service: "client", message: e.to_string() })?;
+        Ok(Self { http, endpoints, config })
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -65,10 +55,7 @@ impl CloudClient {
         let mut url = self.endpoints.base(service, region)?;
         let base_path = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{base_path}{path}"));
-        Ok(self
-            .http
-            .request(method, url)
-            .timeout(self.config.request_timeout))
+        Ok(self.http.request(method, url).timeout(self.config.request_timeout))
     }
 
     /// Sends and turns every non-2xx answer into [`CloudError::Api`].
@@ -93,26 +80,15 @@ impl CloudClient {
         req: RequestBuilder,
     ) -> Result<Response> {
         let name = service.name();
-        let mut req = req.build().map_err(|e| CloudError::Transport {
-            service: name,
-            message: e.to_string(),
-        })?;
+        let mut req =
+            req.build().map_err(|e| CloudError::Transport { service: name, message: e.to_string() })?;
         let headers = req.headers_mut();
-        headers.insert(
-            "x-project-id",
-            header_value("project_id", &caller.project_id)?,
-        );
+        headers.insert("x-project-id", header_value("project_id", &caller.project_id)?);
         if service == Service::Hss {
             headers.insert("region", header_value("region", &caller.region)?);
         }
-        caller
-            .credentials
-            .apply(&mut req, time::OffsetDateTime::now_utc())?;
-        let resp = self
-            .http
-            .execute(req)
-            .await
-            .map_err(|e| transport_error(name, e))?;
+        caller.credentials.apply(&mut req, time::OffsetDateTime::now_utc())?;
+        let resp = self.http.execute(req).await.map_err(|e| transport_error(name, e))?;
         if resp.status().is_success() {
             return Ok(resp);
         }
@@ -126,14 +102,8 @@ impl CloudClient {
     /// put into the URL.
     pub(crate) fn project_path(caller: &Caller, version: &str, rest: &str) -> Result<String> {
         let id = &caller.project_id;
-        if id.is_empty()
-            || id.len() > 64
-            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        {
-            return Err(CloudError::invalid(
-                "project_id",
-                "1 to 64 letters, digits or '-'",
-            ));
+        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return Err(CloudError::invalid("project_id", "1 to 64 letters, digits or '-'"));
         }
         Ok(format!("/{version}/{id}{rest}"))
     }
@@ -141,10 +111,8 @@ impl CloudClient {
     pub(crate) async fn json<T: DeserializeOwned>(service: Service, resp: Response) -> Result<T> {
         let name = service.name();
         let bytes = resp.bytes().await.map_err(|e| transport_error(name, e))?;
-        serde_json::from_slice(&bytes).map_err(|e| CloudError::Decode {
-            service: name,
-            message: e.to_string(),
-        })
+        serde_json::from_slice(&bytes)
+            .map_err(|e| CloudError::Decode { service: name, message: e.to_string() })
     }
 }
 
@@ -166,9 +134,6 @@ fn transport_error(service: &'static str, e: reqwest::Error) -> CloudError {
         CloudError::Timeout { service }
     } else {
         // reqwest's message can include the URL but never headers, so no token leaks here.
-        CloudError::Transport {
-            service,
-            message: e.to_string(),
-        }
+        CloudError::Transport { service, message: e.to_string() }
     }
 }

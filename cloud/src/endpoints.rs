@@ -185,10 +185,7 @@ impl Endpoints {
 
     /// Every service at one address, as the emulator serves them.
     pub fn single(base: Url) -> Self {
-        Self {
-            everything: Some(base),
-            ..Self::default()
-        }
+        Self { everything: Some(base), ..Self::default() }
     }
 
     /// Reads overrides in the official SDKs' form:
@@ -201,10 +198,7 @@ impl Endpoints {
             if key == IAM_VAR {
                 self.iam = Some(parse_url(IAM_VAR, &value)?);
             } else if let Some(rest) = key.strip_prefix(REGION_VAR_PREFIX) {
-                self.overrides.insert(
-                    rest.to_ascii_uppercase(),
-                    parse_url("endpoint override", &value)?,
-                );
+                self.overrides.insert(rest.to_ascii_uppercase(), parse_url("endpoint override", &value)?);
             }
         }
         Ok(self)
@@ -224,11 +218,7 @@ impl Endpoints {
                 return Ok(url.clone());
             }
         }
-        let key = format!(
-            "{}_{}",
-            service.name(),
-            region.replace('-', "_").to_ascii_uppercase()
-        );
+        let key = format!("{}_{}", service.name(), region.replace('-', "_").to_ascii_uppercase());
         if let Some(url) = self.overrides.get(&key) {
             return Ok(url.clone());
         }
@@ -236,18 +226,14 @@ impl Endpoints {
             return Ok(Url::parse("https://iam.myhuaweicloud.com").expect("static url"));
         }
         if !service.regions().contains(&region) {
-            return Err(CloudError::NoEndpoint {
-                service: service.name(),
-                region: region.into(),
-            });
+            return Err(CloudError::NoEndpoint { service: service.name(), region: region.into() });
         }
         Ok(Url::parse(&service.default_host(region)).expect("hosts are built from known regions"))
     }
 }
 
 fn parse_url(what: &'static str, value: &str) -> Result<Url> {
-    let url =
-        Url::parse(value).map_err(|e| CloudError::invalid(what, format!("not a URL: {e}")))?;
+    let url = Url::parse(value).map_err(|e| CloudError::invalid(what, format!("not a URL: {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(CloudError::invalid(what, "must be an http or https URL"));
     }
@@ -285,44 +271,26 @@ mod tests {
         assert!(e.base(Service::Hss, "evil.example.com/x").is_err());
         assert!(e.base(Service::Dsc, "ru-moscow-1").is_err());
         // IAM falls back to the global endpoint, never to a host built from the input.
-        assert_eq!(
-            e.base(Service::Iam, "attacker.test").unwrap().host_str(),
-            Some("iam.myhuaweicloud.com")
-        );
+        assert_eq!(e.base(Service::Iam, "attacker.test").unwrap().host_str(), Some("iam.myhuaweicloud.com"));
     }
 
     #[test]
     fn sdk_style_overrides_win() {
         let e = Endpoints::huawei()
             .with_overrides_from([
-                (
-                    "HUAWEICLOUD_SDK_REGION_HSS_CN_NORTH_4".to_string(),
-                    "http://127.0.0.1:8443".to_string(),
-                ),
-                (
-                    "HUAWEICLOUD_SDK_IAM_ENDPOINT".to_string(),
-                    "http://127.0.0.1:8444".to_string(),
-                ),
+                ("HUAWEICLOUD_SDK_REGION_HSS_CN_NORTH_4".to_string(), "http://127.0.0.1:8443".to_string()),
+                ("HUAWEICLOUD_SDK_IAM_ENDPOINT".to_string(), "http://127.0.0.1:8444".to_string()),
                 ("UNRELATED".to_string(), "x".to_string()),
             ])
             .unwrap();
-        assert_eq!(
-            e.base(Service::Hss, "cn-north-4").unwrap().port(),
-            Some(8443)
-        );
-        assert_eq!(
-            e.base(Service::Iam, "ap-southeast-1").unwrap().port(),
-            Some(8444)
-        );
+        assert_eq!(e.base(Service::Hss, "cn-north-4").unwrap().port(), Some(8443));
+        assert_eq!(e.base(Service::Iam, "ap-southeast-1").unwrap().port(), Some(8444));
         assert_eq!(
             e.base(Service::Hss, "cn-east-3").unwrap().host_str(),
             Some("hss.cn-east-3.myhuaweicloud.com")
         );
         assert!(Endpoints::huawei()
-            .with_overrides_from([(
-                "HUAWEICLOUD_SDK_IAM_ENDPOINT".to_string(),
-                "file:///etc".to_string()
-            )])
+            .with_overrides_from([("HUAWEICLOUD_SDK_IAM_ENDPOINT".to_string(), "file:///etc".to_string())])
             .is_err());
     }
 }

@@ -8,45 +8,24 @@ pub type Result<T> = std::result::Result<T, CloudError>;
 pub enum CloudError {
     /// The service answered with an error body (any of the shapes in the API reference §1.5).
     #[error("{service} answered {status}: {code}: {message}")]
-    Api {
-        service: &'static str,
-        status: u16,
-        code: String,
-        message: String,
-        request_id: Option<String>,
-    },
+    Api { service: &'static str, status: u16, code: String, message: String, request_id: Option<String> },
     /// A value was refused before the request left: names the field and what is allowed.
     #[error("{field}: {message}")]
-    Invalid {
-        field: &'static str,
-        message: String,
-    },
+    Invalid { field: &'static str, message: String },
     #[error("{service} did not answer in time")]
     Timeout { service: &'static str },
     #[error("could not reach {service}: {message}")]
-    Transport {
-        service: &'static str,
-        message: String,
-    },
+    Transport { service: &'static str, message: String },
     /// The service answered 2xx with a body we do not understand.
     #[error("unexpected answer from {service}: {message}")]
-    Decode {
-        service: &'static str,
-        message: String,
-    },
+    Decode { service: &'static str, message: String },
     #[error("no endpoint for {service} in region {region}")]
-    NoEndpoint {
-        service: &'static str,
-        region: String,
-    },
+    NoEndpoint { service: &'static str, region: String },
 }
 
 impl CloudError {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid {
-            field,
-            message: message.into(),
-        }
+        Self::Invalid { field, message: message.into() }
     }
 
     /// HTTP status of a cloud answer, when there was one.
@@ -81,13 +60,7 @@ impl CloudError {
             };
             (format!("HTTP.{}", status.as_u16()), message)
         });
-        Self::Api {
-            service,
-            status: status.as_u16(),
-            code,
-            message,
-            request_id,
-        }
+        Self::Api { service, status: status.as_u16(), code, message, request_id }
     }
 }
 
@@ -123,13 +96,11 @@ mod tests {
     #[test]
     fn parses_every_documented_error_shape() {
         let flat = br#"{"error_code":"HSS.0001","error_msg":"invalid parameter"}"#;
-        assert_eq!(
-            parse_error_body(flat).unwrap(),
-            ("HSS.0001".into(), "invalid parameter".into())
-        );
+        assert_eq!(parse_error_body(flat).unwrap(), ("HSS.0001".into(), "invalid parameter".into()));
         let code_msg = br#"{"code":"APIGW.0308","message":"throttled"}"#;
         assert_eq!(parse_error_body(code_msg).unwrap().0, "APIGW.0308");
-        let nested = br#"{"error":{"error_code":"DBSS.10000001","error_msg":"Enter a valid request message"}}"#;
+        let nested =
+            br#"{"error":{"error_code":"DBSS.10000001","error_msg":"Enter a valid request message"}}"#;
         assert_eq!(parse_error_body(nested).unwrap().0, "DBSS.10000001");
         let keystone = br#"{"error":{"code":401,"message":"The username or password is wrong.","title":"Unauthorized"}}"#;
         assert_eq!(
@@ -141,24 +112,11 @@ mod tests {
 
     #[test]
     fn unparsable_body_keeps_status_and_text() {
-        let e = CloudError::from_response(
-            "HSS",
-            StatusCode::BAD_GATEWAY,
-            Some("r1".into()),
-            b"upstream down",
-        );
+        let e =
+            CloudError::from_response("HSS", StatusCode::BAD_GATEWAY, Some("r1".into()), b"upstream down");
         match e {
-            CloudError::Api {
-                status,
-                code,
-                message,
-                request_id,
-                ..
-            } => {
-                assert_eq!(
-                    (status, code.as_str(), message.as_str()),
-                    (502, "HTTP.502", "upstream down")
-                );
+            CloudError::Api { status, code, message, request_id, .. } => {
+                assert_eq!((status, code.as_str(), message.as_str()), (502, "HTTP.502", "upstream down"));
                 assert_eq!(request_id.as_deref(), Some("r1"));
             }
             other => panic!("unexpected {other:?}"),

@@ -26,10 +26,7 @@ impl PasswordLogin {
         non_empty_max("domain", &self.domain, 64)?;
         non_empty_max("user", &self.user, 64)?;
         if self.password.is_empty() || self.password.expose().len() > 1024 {
-            return Err(CloudError::invalid(
-                "password",
-                "must be 1 to 1024 characters",
-            ));
+            return Err(CloudError::invalid("password", "must be 1 to 1024 characters"));
         }
         non_empty_max("region", &self.project_name, 64)
     }
@@ -37,10 +34,7 @@ impl PasswordLogin {
 
 fn non_empty_max(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.trim().is_empty() || value.chars().count() > max {
-        return Err(CloudError::invalid(
-            field,
-            format!("must be 1 to {max} characters"),
-        ));
+        return Err(CloudError::invalid(field, format!("must be 1 to {max} characters")));
     }
     Ok(())
 }
@@ -116,30 +110,19 @@ impl CloudClient {
             "scope": {"project": {"name": login.project_name}}
         }});
         let req = self
-            .request(
-                Method::POST,
-                Service::Iam,
-                &login.project_name,
-                "/v3/auth/tokens",
-            )?
+            .request(Method::POST, Service::Iam, &login.project_name, "/v3/auth/tokens")?
             .query(&[("nocatalog", "true")])
             .json(&body);
         let resp = self.send(Service::Iam, req).await?;
         let token = subject_token(&resp)?;
         let body: TokenBody = Self::json(Service::Iam, resp).await?;
-        Ok(IssuedToken {
-            token,
-            info: body.token,
-        })
+        Ok(IssuedToken { token, info: body.token })
     }
 
     /// `GET /v3/auth/tokens`: checks a token a user pasted in and reads its scope.
     pub async fn iam_validate_token(&self, region: &str, token: &Secret) -> Result<TokenInfo> {
         if token.is_empty() || token.expose().len() > 32768 {
-            return Err(CloudError::invalid(
-                "token",
-                "must be 1 to 32768 characters",
-            ));
+            return Err(CloudError::invalid("token", "must be 1 to 32768 characters"));
         }
         let req = self
             .request(Method::GET, Service::Iam, region, "/v3/auth/tokens")?

@@ -51,11 +51,7 @@ fn encode(s: &str) -> String {
 
 /// Each path segment decoded then re-encoded, always ending in `/`.
 fn canonical_uri(path: &str) -> String {
-    let mut uri = path
-        .split('/')
-        .map(|seg| encode(&percent_decode(seg)))
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut uri = path.split('/').map(|seg| encode(&percent_decode(seg))).collect::<Vec<_>>().join("/");
     if !uri.ends_with('/') {
         uri.push('/');
     }
@@ -71,14 +67,9 @@ fn percent_decode(s: &str) -> String {
 
 /// Keys and values encoded, sorted by key then value, joined with `&`.
 fn canonical_query(pairs: &[(String, String)]) -> String {
-    let mut encoded: Vec<(String, String)> =
-        pairs.iter().map(|(k, v)| (encode(k), encode(v))).collect();
+    let mut encoded: Vec<(String, String)> = pairs.iter().map(|(k, v)| (encode(k), encode(v))).collect();
     encoded.sort();
-    encoded
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    encoded.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
 /// Everything that goes into a signature.
@@ -96,29 +87,18 @@ pub struct Signable<'a> {
 
 impl Signable<'_> {
     fn sorted_headers(&self) -> Vec<(String, String)> {
-        let mut h: Vec<(String, String)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_string()))
-            .collect();
+        let mut h: Vec<(String, String)> =
+            self.headers.iter().map(|(k, v)| (k.to_ascii_lowercase(), v.trim().to_string())).collect();
         h.sort();
         h
     }
 
     pub fn signed_headers(&self) -> String {
-        self.sorted_headers()
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect::<Vec<_>>()
-            .join(";")
+        self.sorted_headers().into_iter().map(|(k, _)| k).collect::<Vec<_>>().join(";")
     }
 
     pub fn canonical_request(&self) -> String {
-        let headers: String = self
-            .sorted_headers()
-            .iter()
-            .map(|(k, v)| format!("{k}:{v}\n"))
-            .collect();
+        let headers: String = self.sorted_headers().iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
         format!(
             "{}\n{}\n{}\n{}\n{}\n{}",
             self.method.to_ascii_uppercase(),
@@ -132,10 +112,8 @@ impl Signable<'_> {
 
     /// The value of the `Authorization` header. `date` must equal the signed `x-sdk-date`.
     pub fn authorization(&self, access_key: &str, secret_key: &Secret, date: &str) -> String {
-        let string_to_sign = format!(
-            "{ALGORITHM}\n{date}\n{}",
-            hex_sha256(self.canonical_request().as_bytes())
-        );
+        let string_to_sign =
+            format!("{ALGORITHM}\n{date}\n{}", hex_sha256(self.canonical_request().as_bytes()));
         let mut mac = Hmac::<Sha256>::new_from_slice(secret_key.expose().as_bytes())
             .expect("HMAC accepts keys of any length");
         mac.update(string_to_sign.as_bytes());
@@ -190,9 +168,7 @@ mod tests {
         );
         assert!(s
             .authorization("AccessKey", &Secret::new("SecretKey"), "20060102T150405Z")
-            .ends_with(
-                "Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59"
-            ));
+            .ends_with("Signature=cecc2af119b18ab70b4d094c0750f3b42c02f254903179a0fc2cc72fc9db4f59"));
     }
 
     #[test]
@@ -215,9 +191,6 @@ mod tests {
         );
         assert_eq!(canonical_uri("/v5/abc/common/task"), "/v5/abc/common/task/");
         assert_eq!(canonical_uri("/a%20b/c d/"), "/a%20b/c%20d/");
-        assert_eq!(
-            sdk_date(time::macros::datetime!(2006-01-02 15:04:05 UTC)),
-            "20060102T150405Z"
-        );
+        assert_eq!(sdk_date(time::macros::datetime!(2006-01-02 15:04:05 UTC)), "20060102T150405Z");
     }
 }

@@ -7,10 +7,7 @@ pub fn range(field: &'static str, value: i64, min: i64, max: i64) -> Result<()> 
     if (min..=max).contains(&value) {
         Ok(())
     } else {
-        Err(CloudError::invalid(
-            field,
-            format!("must be from {min} to {max}, got {value}"),
-        ))
+        Err(CloudError::invalid(field, format!("must be from {min} to {max}, got {value}")))
     }
 }
 
@@ -19,10 +16,7 @@ pub fn text(field: &'static str, value: &str, min: usize, max: usize) -> Result<
     if (min..=max).contains(&n) {
         Ok(())
     } else {
-        Err(CloudError::invalid(
-            field,
-            format!("must be {min} to {max} characters, got {n}"),
-        ))
+        Err(CloudError::invalid(field, format!("must be {min} to {max} characters, got {n}")))
     }
 }
 

@@ -9,13 +9,7 @@ use common::*;
 
 fn assert_apigw_0301(err: CloudError, detail: &str) {
     match err {
-        CloudError::Api {
-            status,
-            code,
-            message,
-            request_id,
-            ..
-        } => {
+        CloudError::Api { status, code, message, request_id, .. } => {
             assert_eq!((status, code.as_str()), (401, "APIGW.0301"), "{message}");
             assert!(message.contains(detail), "{message}");
             assert!(request_id.is_some());
@@ -28,19 +22,10 @@ fn assert_apigw_0301(err: CloudError, detail: &str) {
 async fn token_and_signature_both_get_through() {
     let (_emu, client) = setup().await;
     for caller in [operator(&client).await, operator_aksk()] {
-        let stats = client
-            .hss_task_statistics(&caller, TaskType::ClusterScan)
-            .await
-            .unwrap();
+        let stats = client.hss_task_statistics(&caller, TaskType::ClusterScan).await.unwrap();
         assert_eq!(stats.total_num, 0);
         let list = client
-            .hss_list_clusters(
-                &caller,
-                &ClusterQuery {
-                    limit: 10,
-                    ..Default::default()
-                },
-            )
+            .hss_list_clusters(&caller, &ClusterQuery { limit: 10, ..Default::default() })
             .await
             .unwrap();
         assert_eq!(list.total_num, 12);
@@ -56,10 +41,7 @@ async fn signatures_cover_query_strings_with_odd_characters() {
         cluster_name: Some("pay ments/一 (&=?!#%.*)+".into()),
         ..Default::default()
     };
-    let list = client
-        .hss_list_clusters(&operator_aksk(), &q)
-        .await
-        .unwrap();
+    let list = client.hss_list_clusters(&operator_aksk(), &q).await.unwrap();
     assert_eq!(list.total_num, 0);
 }
 
@@ -67,27 +49,15 @@ async fn signatures_cover_query_strings_with_odd_characters() {
 async fn wrong_secret_unknown_key_missing_and_forged_tokens_are_refused() {
     let (_emu, client) = setup().await;
     let bad_sk = aksk("SPDEMOAKOPERATOR0001", "not-the-secret");
-    let err = client
-        .hss_task_statistics(&bad_sk, TaskType::IacScan)
-        .await
-        .unwrap_err();
+    let err = client.hss_task_statistics(&bad_sk, TaskType::IacScan).await.unwrap_err();
     assert_apigw_0301(err, "verify aksk signature fail");
 
     let unknown = aksk("SPNOSUCHKEY000000000", "x");
-    let err = client
-        .hss_task_statistics(&unknown, TaskType::IacScan)
-        .await
-        .unwrap_err();
+    let err = client.hss_task_statistics(&unknown, TaskType::IacScan).await.unwrap_err();
     assert_apigw_0301(err, "ak not exist");
 
-    let forged = Caller {
-        credentials: Credentials::Token(Secret::new("MIIforged")),
-        ..operator_aksk()
-    };
-    let err = client
-        .hss_task_statistics(&forged, TaskType::IacScan)
-        .await
-        .unwrap_err();
+    let forged = Caller { credentials: Credentials::Token(Secret::new("MIIforged")), ..operator_aksk() };
+    let err = client.hss_task_statistics(&forged, TaskType::IacScan).await.unwrap_err();
     assert_apigw_0301(err, "decrypt token fail");
 }
 
@@ -100,10 +70,7 @@ async fn expired_tokens_are_named_as_such() {
     .await;
     let caller = operator(&client).await;
     tokio::time::sleep(std::time::Duration::from_millis(120)).await;
-    let err = client
-        .hss_task_statistics(&caller, TaskType::ClusterScan)
-        .await
-        .unwrap_err();
+    let err = client.hss_task_statistics(&caller, TaskType::ClusterScan).await.unwrap_err();
     assert_apigw_0301(err, "token expires");
 }
 
@@ -111,30 +78,15 @@ async fn expired_tokens_are_named_as_such() {
 async fn hss_bounds_are_checked_on_both_sides() {
     let (emu, client) = setup().await;
     // The client refuses before sending…
-    let err = client
-        .hss_list_clusters(
-            &operator_aksk(),
-            &ClusterQuery {
-                limit: 500,
-                ..Default::default()
-            },
-        )
-        .await;
-    assert!(
-        matches!(err, Err(CloudError::Invalid { field: "limit", .. })),
-        "{err:?}"
-    );
+    let err =
+        client.hss_list_clusters(&operator_aksk(), &ClusterQuery { limit: 500, ..Default::default() }).await;
+    assert!(matches!(err, Err(CloudError::Invalid { field: "limit", .. })), "{err:?}");
     // …and the emulator says the same to anyone who sends it anyway.
     let http = reqwest::Client::new();
     let caller = operator(&client).await;
-    let Credentials::Token(token) = &caller.credentials else {
-        unreachable!()
-    };
+    let Credentials::Token(token) = &caller.credentials else { unreachable!() };
     let resp = http
-        .get(format!(
-            "{}/v5/{CN_NORTH_4}/kubernetes/clusters?limit=500",
-            emu.base_url()
-        ))
+        .get(format!("{}/v5/{CN_NORTH_4}/kubernetes/clusters?limit=500", emu.base_url()))
         .header("X-Auth-Token", token.expose())
         .send()
         .await

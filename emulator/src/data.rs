@@ -64,14 +64,7 @@ impl Rng {
 
     pub fn uuid(&mut self) -> String {
         let h = self.hex_id();
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
+        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
     }
 }
 
@@ -110,18 +103,8 @@ pub struct DemoData {
     pub clusters: Vec<Cluster>,
 }
 
-const CLUSTER_TYPES: &[&str] = &[
-    "cce",
-    "cce",
-    "cce",
-    "k8s",
-    "self_built_hw",
-    "self_built_idc",
-    "aws",
-    "azure",
-    "ali",
-    "tencent",
-];
+const CLUSTER_TYPES: &[&str] =
+    &["cce", "cce", "cce", "k8s", "self_built_hw", "self_built_idc", "aws", "azure", "ali", "tencent"];
 const CLUSTER_WORDS: &[&str] = &[
     "payments",
     "orders",
@@ -143,11 +126,7 @@ impl DemoData {
         let clusters = (0..size.clusters())
             .map(|i| {
                 let nodes = 3 + rng.below(20) as i32;
-                let not_installed = if i % 5 == 4 {
-                    nodes
-                } else {
-                    rng.below(2) as i32
-                };
+                let not_installed = if i % 5 == 4 { nodes } else { rng.below(2) as i32 };
                 let failed = if i % 7 == 6 { 1 } else { 0 };
                 // Every fourth cluster cannot be scanned: unavailable, or no agent.
                 let status = if i % 4 == 3 {
@@ -158,12 +137,7 @@ impl DemoData {
                 let created = EPOCH_MS + rng.below(300) as i64 * DAY_MS;
                 Cluster {
                     id: rng.hex_id(),
-                    cluster_name: format!(
-                        "{}-{}-{:02}",
-                        rng.pick(CLUSTER_WORDS),
-                        rng.pick(ENVS),
-                        i + 1
-                    ),
+                    cluster_name: format!("{}-{}-{:02}", rng.pick(CLUSTER_WORDS), rng.pick(ENVS), i + 1),
                     cluster_id: rng.uuid(),
                     cluster_type: rng.pick(CLUSTER_TYPES).to_string(),
                     status: status.to_string(),
@@ -174,12 +148,8 @@ impl DemoData {
                     agent_installed_num: (nodes - not_installed - failed).max(0),
                     agent_install_failed_num: failed,
                     agent_not_install_num: not_installed,
-                    agent_ds_install_status: if not_installed == nodes {
-                        "NotInstall"
-                    } else {
-                        "Installed"
-                    }
-                    .to_string(),
+                    agent_ds_install_status: if not_installed == nodes { "NotInstall" } else { "Installed" }
+                        .to_string(),
                     agent_ds_failed_reason: String::new(),
                     last_operate_timestamp: created + DAY_MS,
                     last_scan_time: created + 2 * DAY_MS,
@@ -203,18 +173,12 @@ mod tests {
     fn same_seed_same_data() {
         let a = DemoData::generate(7, DataSize::Default);
         let b = DemoData::generate(7, DataSize::Default);
-        assert_eq!(
-            serde_json::to_string(&a.clusters).unwrap(),
-            serde_json::to_string(&b.clusters).unwrap()
-        );
+        assert_eq!(serde_json::to_string(&a.clusters).unwrap(), serde_json::to_string(&b.clusters).unwrap());
         assert_ne!(
             serde_json::to_string(&DemoData::generate(8, DataSize::Default).clusters).unwrap(),
             serde_json::to_string(&a.clusters).unwrap()
         );
         assert_eq!(a.clusters.len(), 12);
-        assert!(
-            a.clusters.iter().any(|c| c.status != "Available"),
-            "some clusters cannot be scanned"
-        );
+        assert!(a.clusters.iter().any(|c| c.status != "Available"), "some clusters cannot be scanned");
     }
 }

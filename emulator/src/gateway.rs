@@ -27,10 +27,7 @@ pub struct Identity {
 /// `{"error_code":"APIGW.0301",…}`: how the gateway answers before a service sees the call.
 pub fn gateway_error(status: StatusCode, code: &str, message: &str) -> Response {
     let request_id = hex::encode(rand::random::<[u8; 16]>());
-    (
-        status,
-        Json(json!({"error_code": code, "error_msg": message, "request_id": request_id})),
-    )
+    (status, Json(json!({"error_code": code, "error_msg": message, "request_id": request_id})))
         .into_response()
 }
 
@@ -87,14 +84,11 @@ fn verify_signature(
             _ => {}
         }
     }
-    let (Some(access), Some(signed_headers), Some(signature)) = (access, signed_headers, signature)
-    else {
+    let (Some(access), Some(signed_headers), Some(signature)) = (access, signed_headers, signature) else {
         return Err(unauthorized("verify aksk signature fail"));
     };
     let Some(key) = seed::ACCESS_KEYS.iter().find(|k| k.access_key == access) else {
-        return Err(unauthorized(&format!(
-            "Get secretKey failed,ak:{access},err:ak not exist"
-        )));
+        return Err(unauthorized(&format!("Get secretKey failed,ak:{access},err:ak not exist")));
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let Some(date) = header("x-sdk-date") else {
@@ -104,11 +98,7 @@ fn verify_signature(
     let Ok(signed_at) = PrimitiveDateTime::parse(date, &format) else {
         return Err(unauthorized("verify aksk signature fail"));
     };
-    if (OffsetDateTime::now_utc() - signed_at.assume_utc())
-        .whole_seconds()
-        .abs()
-        > MAX_SKEW_SECONDS
-    {
+    if (OffsetDateTime::now_utc() - signed_at.assume_utc()).whole_seconds().abs() > MAX_SKEW_SECONDS {
         return Err(unauthorized(
             "verify aksk signature fail, the x-sdk-date is out of the 15 minutes window",
         ));
@@ -135,12 +125,8 @@ fn verify_signature(
         signed_headers,
         payload
     );
-    let to_sign = format!(
-        "SDK-HMAC-SHA256\n{date}\n{}",
-        hex::encode(Sha256::digest(canonical.as_bytes()))
-    );
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(key.secret_key.as_bytes()).expect("any key length");
+    let to_sign = format!("SDK-HMAC-SHA256\n{date}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.secret_key.as_bytes()).expect("any key length");
     mac.update(to_sign.as_bytes());
     let expected = hex::encode(mac.finalize().into_bytes());
     if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
@@ -174,10 +160,7 @@ fn unescape(s: &str, plus_is_space: bool) -> Vec<u8> {
     while i < bytes.len() {
         match bytes[i] {
             b'%' if i + 2 < bytes.len() => {
-                match u8::from_str_radix(
-                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
-                    16,
-                ) {
+                match u8::from_str_radix(std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"), 16) {
                     Ok(v) => {
                         out.push(v);
                         i += 3;
@@ -195,11 +178,7 @@ fn unescape(s: &str, plus_is_space: bool) -> Vec<u8> {
 }
 
 fn canonical_path(raw: &str) -> String {
-    let mut path = raw
-        .split('/')
-        .map(|seg| escape(&unescape(seg, false)))
-        .collect::<Vec<_>>()
-        .join("/");
+    let mut path = raw.split('/').map(|seg| escape(&unescape(seg, false))).collect::<Vec<_>>().join("/");
     if !path.ends_with('/') {
         path.push('/');
     }
@@ -216,11 +195,7 @@ fn canonical_query(raw: &str) -> String {
         })
         .collect();
     pairs.sort();
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
 }
 
 /// Service routes only run for an authenticated caller, whose [`Identity`] handlers read from
@@ -233,11 +208,7 @@ pub async fn require_identity(
     let (mut parts, body) = req.into_parts();
     // Uploads are the largest bodies (IaC files); the real gateway refuses far smaller ones.
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
-        return gateway_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "APIGW.0201",
-            "Request entity too large",
-        );
+        return gateway_error(StatusCode::PAYLOAD_TOO_LARGE, "APIGW.0201", "Request entity too large");
     };
     let identity = match authenticate(
         &emu,
@@ -250,17 +221,9 @@ pub async fn require_identity(
         Ok(identity) => identity,
         Err(resp) => return resp,
     };
-    tracing::debug!(
-        user = identity.user.name,
-        path = parts.uri.path(),
-        "authenticated"
-    );
+    tracing::debug!(user = identity.user.name, path = parts.uri.path(), "authenticated");
     parts.extensions.insert(identity);
-    next.run(axum::extract::Request::from_parts(
-        parts,
-        axum::body::Body::from(bytes),
-    ))
-    .await
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }
 
 #[cfg(test)]
@@ -269,15 +232,10 @@ mod tests {
 
     #[test]
     fn canonical_forms_match_the_reference() {
-        assert_eq!(
-            canonical_path("/v5/abc/common/task"),
-            "/v5/abc/common/task/"
-        );
+        assert_eq!(canonical_path("/v5/abc/common/task"), "/v5/abc/common/task/");
         assert_eq!(canonical_path("/a%20b/c"), "/a%20b/c/");
         assert_eq!(
-            canonical_query(
-                "test=%E4%B8%80+%28%26%3D%3F%21%23%25.*%29&multi=2&multi=1&enable=true"
-            ),
+            canonical_query("test=%E4%B8%80+%28%26%3D%3F%21%23%25.*%29&multi=2&multi=1&enable=true"),
             "enable=true&multi=1&multi=2&test=%E4%B8%80%20%28%26%3D%3F%21%23%25.%2A%29"
         );
     }

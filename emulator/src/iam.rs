@@ -57,11 +57,7 @@ fn iam_time(t: OffsetDateTime) -> String {
 
 fn token_body(t: &IssuedToken) -> Value {
     let domain = json!({"id": seed::DOMAIN_ID, "name": seed::DOMAIN_NAME});
-    let role = if t.user.read_only {
-        "readonly"
-    } else {
-        "te_admin"
-    };
+    let role = if t.user.read_only { "readonly" } else { "te_admin" };
     let mut token = json!({
         "methods": ["password"],
         "expires_at": iam_time(t.expires_at),
@@ -77,9 +73,7 @@ fn token_body(t: &IssuedToken) -> Value {
 }
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
-    path.iter()
-        .try_fold(v, |v, k| v.get(*k))
-        .and_then(Value::as_str)
+    path.iter().try_fold(v, |v, k| v.get(*k)).and_then(Value::as_str)
 }
 
 async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
@@ -93,14 +87,10 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
         return bad_body("auth.identity.methods must be [\"password\"].");
     }
     let user = identity.pointer("/password/user").unwrap_or(&Value::Null);
-    let (Some(name), Some(password)) = (str_at(user, &["name"]), str_at(user, &["password"]))
-    else {
+    let (Some(name), Some(password)) = (str_at(user, &["name"]), str_at(user, &["password"])) else {
         return bad_body("auth.identity.password.user needs name and password.");
     };
-    let domain_ok = match (
-        str_at(user, &["domain", "name"]),
-        str_at(user, &["domain", "id"]),
-    ) {
+    let domain_ok = match (str_at(user, &["domain", "name"]), str_at(user, &["domain", "id"])) {
         (Some(n), _) => n == seed::DOMAIN_NAME,
         (None, Some(id)) => id == seed::DOMAIN_ID,
         (None, None) => return bad_body("auth.identity.password.user.domain needs name or id."),
@@ -108,12 +98,7 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
     // One message for every credential mismatch, so a caller cannot tell which part was wrong.
     let user = match seed::user(name) {
         Some(u) if domain_ok && u.password == password => u,
-        _ => {
-            return keystone_error(
-                StatusCode::UNAUTHORIZED,
-                "The username or password is wrong.",
-            )
-        }
+        _ => return keystone_error(StatusCode::UNAUTHORIZED, "The username or password is wrong."),
     };
     let project: Option<&'static DemoProject> = match req.pointer("/auth/scope/project") {
         None => None,
@@ -136,10 +121,8 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
     };
     let (token, issued) = emu.issue_token(user, project);
     let mut resp = (StatusCode::CREATED, Json(token_body(&issued))).into_response();
-    resp.headers_mut().insert(
-        "x-subject-token",
-        HeaderValue::from_str(&token).expect("base64 is a valid header"),
-    );
+    resp.headers_mut()
+        .insert("x-subject-token", HeaderValue::from_str(&token).expect("base64 is a valid header"));
     with_trace_id(resp)
 }
 
@@ -154,8 +137,7 @@ fn caller(emu: &Emulator, headers: &HeaderMap) -> Result<IssuedToken, Response> 
             "The request you have made requires authentication.",
         ));
     };
-    emu.token(token)
-        .ok_or_else(|| keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."))
+    emu.token(token).ok_or_else(|| keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."))
 }
 
 async fn validate_token(
@@ -173,10 +155,7 @@ async fn validate_token(
         return keystone_error(StatusCode::NOT_FOUND, "Could not find token.");
     };
     let mut resp = (StatusCode::OK, Json(token_body(&issued))).into_response();
-    resp.headers_mut().insert(
-        "x-subject-token",
-        HeaderValue::from_str(subject).expect("came from a header"),
-    );
+    resp.headers_mut().insert("x-subject-token", HeaderValue::from_str(subject).expect("came from a header"));
     with_trace_id(resp)
 }
 
@@ -192,7 +171,5 @@ async fn list_projects(State(emu): State<Arc<Emulator>>, headers: HeaderMap) -> 
                    "links": {"self": format!("/v3/projects/{}", p.id)}})
         })
         .collect();
-    with_trace_id(
-        Json(json!({"links": {"self": "/v3/auth/projects"}, "projects": projects})).into_response(),
-    )
+    with_trace_id(Json(json!({"links": {"self": "/v3/auth/projects"}, "projects": projects})).into_response())
 }

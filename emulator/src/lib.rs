@@ -9,6 +9,7 @@ mod hss;
 mod iam;
 pub mod seed;
 mod state;
+pub mod timing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +28,7 @@ pub struct Config {
     /// Seed of the demo data: the same seed always gives the same records.
     pub seed: u64,
     pub data_size: data::DataSize,
+    pub task_timing: timing::TaskTiming,
 }
 
 impl Default for Config {
@@ -35,6 +37,7 @@ impl Default for Config {
             token_ttl: Duration::from_secs(24 * 3600),
             seed: 1,
             data_size: data::DataSize::Default,
+            task_timing: timing::TaskTiming::default(),
         }
     }
 }
@@ -78,9 +81,5 @@ pub async fn spawn(addr: SocketAddr, config: Config) -> std::io::Result<Running>
             tracing::error!(error = %e, "emulator stopped");
         }
     });
-    Ok(Running {
-        addr,
-        emulator,
-        task,
-    })
+    Ok(Running { addr, emulator, task })
 }

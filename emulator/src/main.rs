@@ -14,6 +14,10 @@ struct Args {
     /// How much demo data: small, default or large.
     #[arg(long, default_value = "default")]
     data_size: emulator::data::DataSize,
+    /// When export and scan tasks finish: immediate, reads:N (after N status reads) or
+    /// seconds:T (T seconds after they start).
+    #[arg(long, default_value = "seconds:8")]
+    task_timing: emulator::timing::TaskTiming,
 }
 
 #[tokio::main]
@@ -29,6 +33,7 @@ async fn main() -> std::io::Result<()> {
         args.addr,
         emulator::Config {
             seed: args.seed,
+            task_timing: args.task_timing,
             data_size: args.data_size,
             ..emulator::Config::default()
         },

@@ -33,14 +33,8 @@ pub struct DemoProject {
 }
 
 pub const PROJECTS: &[DemoProject] = &[
-    DemoProject {
-        id: "5f6a2b7c9d0e41f3a8b6c4d2e0f19a37",
-        name: "cn-north-4",
-    },
-    DemoProject {
-        id: "8c3e1d9b7a6f45e2b0c4d8f1a3e5b7c9",
-        name: "ap-southeast-1",
-    },
+    DemoProject { id: "5f6a2b7c9d0e41f3a8b6c4d2e0f19a37", name: "cn-north-4" },
+    DemoProject { id: "8c3e1d9b7a6f45e2b0c4d8f1a3e5b7c9", name: "ap-southeast-1" },
 ];
 
 pub fn user(name: &str) -> Option<&'static DemoUser> {

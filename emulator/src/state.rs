@@ -4,8 +4,11 @@ use std::sync::Mutex;
 use base64::Engine;
 use time::OffsetDateTime;
 
-use crate::data::DemoData;
+use crate::data::{DemoData, Rng};
+use crate::hss::iac::IacFile;
+use crate::hss::tasks::HssTask;
 use crate::seed::{DemoProject, DemoUser};
+use crate::timing::TaskTiming;
 use crate::Config;
 
 /// What the emulator remembers about a token it issued.
@@ -17,31 +20,28 @@ pub struct IssuedToken {
     pub expires_at: OffsetDateTime,
 }
 
-/// An HSS common task (cluster or IaC scan) as the emulator tracks it.
-#[derive(Clone, Debug)]
-pub struct HssTask {
-    pub task_id: String,
-    pub task_type: String,
-    pub task_status: String,
-    pub start_time: i64,
-}
-
 pub struct Emulator {
     pub(crate) config: Config,
     data: DemoData,
     tokens: Mutex<HashMap<String, IssuedToken>>,
     /// Keyed by project id.
     hss_tasks: Mutex<HashMap<String, Vec<HssTask>>>,
+    iac_files: Mutex<HashMap<String, Vec<IacFile>>>,
+    timing: Mutex<TaskTiming>,
+    ids: Mutex<Rng>,
 }
 
 impl Emulator {
     pub fn new(config: Config) -> Self {
         let data = DemoData::generate(config.seed, config.data_size);
         Self {
-            config,
             data,
             tokens: Mutex::new(HashMap::new()),
             hss_tasks: Mutex::new(HashMap::new()),
+            iac_files: Mutex::new(HashMap::new()),
+            timing: Mutex::new(config.task_timing),
+            ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
+            config,
         }
     }
 
@@ -49,13 +49,31 @@ impl Emulator {
         &self.data
     }
 
-    pub fn hss_tasks(&self, project_id: &str) -> Vec<HssTask> {
-        self.hss_tasks
-            .lock()
-            .expect("task map")
-            .get(project_id)
-            .cloned()
-            .unwrap_or_default()
+    pub fn task_timing(&self) -> TaskTiming {
+        *self.timing.lock().expect("timing")
+    }
+
+    pub fn set_task_timing(&self, timing: TaskTiming) {
+        *self.timing.lock().expect("timing") = timing;
+    }
+
+    /// A fresh id in the cloud's UUID form, deterministic for a given seed.
+    pub fn next_id(&self) -> String {
+        self.ids.lock().expect("id generator").uuid()
+    }
+
+    /// Runs `f` on the project's HSS tasks under the lock.
+    pub fn with_hss_tasks<R>(&self, project_id: &str, f: impl FnOnce(&mut Vec<HssTask>) -> R) -> R {
+        let mut all = self.hss_tasks.lock().expect("task map");
+        f(all.entry(project_id.to_string()).or_default())
+    }
+
+    pub fn iac_files(&self, project_id: &str) -> Vec<IacFile> {
+        self.iac_files.lock().expect("file map").get(project_id).cloned().unwrap_or_default()
+    }
+
+    pub fn add_iac_files(&self, project_id: &str, files: Vec<IacFile>) {
+        self.iac_files.lock().expect("file map").entry(project_id.to_string()).or_default().extend(files);
     }
 
     /// Issues a long opaque token, like IAM's PKI tokens of a few kilobytes.
@@ -66,31 +84,17 @@ impl Emulator {
     ) -> (String, IssuedToken) {
         let mut raw = vec![0u8; 3072];
         rand::Rng::fill(&mut rand::thread_rng(), raw.as_mut_slice());
-        let token = format!(
-            "MII{}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        );
+        let token = format!("MII{}", base64::engine::general_purpose::STANDARD.encode(raw));
         let now = OffsetDateTime::now_utc();
-        let issued = IssuedToken {
-            user,
-            project,
-            issued_at: now,
-            expires_at: now + self.config.token_ttl,
-        };
-        self.tokens
-            .lock()
-            .expect("token map")
-            .insert(token.clone(), issued.clone());
+        let issued = IssuedToken { user, project, issued_at: now, expires_at: now + self.config.token_ttl };
+        self.tokens.lock().expect("token map").insert(token.clone(), issued.clone());
         (token, issued)
     }
 
     /// The token's record if it was issued here and has not expired.
     pub fn token(&self, token: &str) -> Option<IssuedToken> {
         let tokens = self.tokens.lock().expect("token map");
-        tokens
-            .get(token)
-            .filter(|t| t.expires_at > OffsetDateTime::now_utc())
-            .cloned()
+        tokens.get(token).filter(|t| t.expires_at > OffsetDateTime::now_utc()).cloned()
     }
 
     /// Whether the token was issued here, expired or not (to tell "expired" from "forged").
@@ -100,12 +104,7 @@ impl Emulator {
 
     /// Every live token, so tests can check that none of them leaks anywhere.
     pub fn issued_tokens(&self) -> Vec<String> {
-        self.tokens
-            .lock()
-            .expect("token map")
-            .keys()
-            .cloned()
-            .collect()
+        self.tokens.lock().expect("token map").keys().cloned().collect()
     }
 
     /// Withdraws every token (as a password change would).

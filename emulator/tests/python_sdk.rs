@@ -14,21 +14,15 @@ async fn official_python_sdk_talks_to_the_emulator() {
         "{} is missing: run `make setup` (scripts/setup.sh creates the SDK venv)",
         python.display()
     );
-    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), emulator::Config::default())
-        .await
-        .unwrap();
+    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), emulator::Config::default()).await.unwrap();
     let script = root.join("interop/sdk_check.py");
     let url = running.base_url();
-    let out =
-        tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(url).output())
-            .await
-            .unwrap()
-            .expect("python runs");
-    let report = format!(
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(url).output())
+        .await
+        .unwrap()
+        .expect("python runs");
+    let report =
+        format!("{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     println!("{report}");
     assert!(out.status.success(), "the SDK checks failed:\n{report}");
     assert!(report.contains(" passed, 0 failed"), "{report}");

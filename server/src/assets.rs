@@ -10,12 +10,7 @@ use tower_http::services::ServeDir;
 const COMPRESSIBLE: &[&str] = &["wasm", "js", "css", "svg", "json", "html"];
 
 pub fn pkg_router<S: Clone + Send + Sync + 'static>(pkg_dir: PathBuf) -> Router<S> {
-    Router::new().nest_service(
-        "/pkg",
-        ServeDir::new(pkg_dir)
-            .precompressed_br()
-            .precompressed_gzip(),
-    )
+    Router::new().nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
 }
 
 /// Writes `file.br` and `file.gz` beside each compressible file that lacks a fresh one.
@@ -26,23 +21,16 @@ pub fn precompress(dir: &Path) -> std::io::Result<usize> {
     };
     for entry in entries {
         let path = entry?.path();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or_default();
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
         if !path.is_file() || !COMPRESSIBLE.contains(&ext) {
             continue;
         }
         let modified = path.metadata()?.modified()?;
-        for (suffix, compress) in [
-            ("br", brotli_bytes as fn(&[u8]) -> std::io::Result<Vec<u8>>),
-            ("gz", gzip_bytes),
-        ] {
+        for (suffix, compress) in
+            [("br", brotli_bytes as fn(&[u8]) -> std::io::Result<Vec<u8>>), ("gz", gzip_bytes)]
+        {
             let target = PathBuf::from(format!("{}.{suffix}", path.display()));
-            let fresh = target
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|t| t >= modified);
+            let fresh = target.metadata().and_then(|m| m.modified()).is_ok_and(|t| t >= modified);
             if !fresh {
                 let data = std::fs::read(&path)?;
                 std::fs::write(&target, compress(&data)?)?;
@@ -83,8 +71,7 @@ mod tests {
         assert_eq!(precompress(&dir).unwrap(), 0, "fresh files are left alone");
         let gz = std::fs::read(dir.join("app.js.gz")).unwrap();
         let mut text = String::new();
-        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text)
-            .unwrap();
+        std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&gz[..]), &mut text).unwrap();
         assert_eq!(text, body);
         assert!(!dir.join("logo.png.br").exists());
         std::fs::remove_dir_all(dir).unwrap();

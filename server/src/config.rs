@@ -35,11 +35,7 @@ impl std::str::FromStr for CloudTarget {
 }
 
 #[derive(Parser, Clone, Debug)]
-#[command(
-    name = "secportal",
-    version,
-    about = "SecPortal: a web portal for Huawei Cloud security services"
-)]
+#[command(name = "secportal", version, about = "SecPortal: a web portal for Huawei Cloud security services")]
 pub struct Config {
     /// Address to listen on. Defaults to the Leptos site address (127.0.0.1:3000).
     #[arg(long, env = "SECPORTAL_ADDR")]
@@ -80,18 +76,10 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_SESSION_MAX_HOURS", default_value_t = 12)]
     pub session_max_hours: u32,
 
-    #[arg(
-        long,
-        env = "SECPORTAL_CLOUD_CONNECT_TIMEOUT_SECS",
-        default_value_t = 5
-    )]
+    #[arg(long, env = "SECPORTAL_CLOUD_CONNECT_TIMEOUT_SECS", default_value_t = 5)]
     pub cloud_connect_timeout_secs: u64,
 
-    #[arg(
-        long,
-        env = "SECPORTAL_CLOUD_REQUEST_TIMEOUT_SECS",
-        default_value_t = 30
-    )]
+    #[arg(long, env = "SECPORTAL_CLOUD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub cloud_request_timeout_secs: u64,
 
     /// Log filter (tracing `EnvFilter` syntax).
@@ -101,12 +89,9 @@ pub struct Config {
 
 impl Config {
     pub fn database_url(&self) -> String {
-        self.database_url.clone().unwrap_or_else(|| {
-            format!(
-                "sqlite://{}?mode=rwc",
-                self.data_dir.join("secportal.db").display()
-            )
-        })
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("secportal.db").display()))
     }
 
     pub fn is_demo(&self) -> bool {
@@ -162,20 +147,14 @@ mod tests {
         c.session_key = Some("c2VjcmV0".into());
         c.database_url = Some("postgres://app:hunter2@db/secportal".into());
         let shown = c.to_string();
-        assert!(
-            !shown.contains("c2VjcmV0") && !shown.contains("hunter2"),
-            "{shown}"
-        );
+        assert!(!shown.contains("c2VjcmV0") && !shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("cloud=demo"));
     }
 
     #[test]
     fn cloud_target_parses() {
         assert_eq!("demo".parse::<CloudTarget>().unwrap(), CloudTarget::Demo);
-        assert!(matches!(
-            "http://127.0.0.1:8600".parse::<CloudTarget>().unwrap(),
-            CloudTarget::Single(_)
-        ));
+        assert!(matches!("http://127.0.0.1:8600".parse::<CloudTarget>().unwrap(), CloudTarget::Single(_)));
         assert!("ftp://x".parse::<CloudTarget>().is_err());
     }
 }

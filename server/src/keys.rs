@@ -12,9 +12,8 @@ const KEY_FILE: &str = "session.key";
 /// The configured key, or the one kept under the data directory (created on first start).
 pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> Result<[u8; 32], Error> {
     if let Some(b64) = configured {
-        return decode(b64.trim()).ok_or(Error::Config(
-            "SECPORTAL_SESSION_KEY must be 32 bytes, base64".into(),
-        ));
+        return decode(b64.trim())
+            .ok_or(Error::Config("SECPORTAL_SESSION_KEY must be 32 bytes, base64".into()));
     }
     let path = data_dir.join(KEY_FILE);
     if let Ok(text) = std::fs::read_to_string(&path) {
@@ -37,11 +36,8 @@ fn write_private(path: &Path, contents: &str) -> Result<(), Error> {
     opts.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-    let mut file = opts
-        .open(path)
-        .map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
-    file.write_all(contents.as_bytes())
-        .map_err(|e| Error::Io(format!("{}: {e}", path.display())))
+    let mut file = opts.open(path).map_err(|e| Error::Io(format!("{}: {e}", path.display())))?;
+    file.write_all(contents.as_bytes()).map_err(|e| Error::Io(format!("{}: {e}", path.display())))
 }
 
 #[cfg(test)]

@@ -64,10 +64,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             let url = running.base_url().parse().expect("loopback URL");
             (Endpoints::single(url), Some(running))
         }
-        CloudTarget::Huawei => (
-            Endpoints::huawei().with_overrides_from(std::env::vars())?,
-            None,
-        ),
+        CloudTarget::Huawei => (Endpoints::huawei().with_overrides_from(std::env::vars())?, None),
         CloudTarget::Single(url) => (Endpoints::single(url.clone()), None),
     };
     let cloud = CloudClient::new(
@@ -89,10 +86,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         demo: config.is_demo().then(demo_login),
         session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
     };
-    let state = AppState {
-        leptos_options: leptos_options.clone(),
-        portal: Arc::new(portal),
-    };
+    let state = AppState { leptos_options: leptos_options.clone(), portal: Arc::new(portal) };
 
     let sessions = SessionManagerLayer::new(store)
         .with_name("secportal_session")
@@ -100,9 +94,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .with_secure(config.cookie_secure)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(
-            config.idle_timeout_minutes,
-        ))))
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(config.idle_timeout_minutes))))
         // Saving on every request is what makes the idle timeout roll.
         .with_always_save(true);
 
@@ -113,12 +105,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn(
-            middleware::errors::status_from_error_kind,
-        ))
-        .layer(axum::middleware::from_fn(
-            middleware::guard::require_session,
-        ))
+        .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))
+        .layer(axum::middleware::from_fn(middleware::guard::require_session))
         .layer(sessions)
         .with_state(state);
 
@@ -127,8 +115,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .route("/readyz", get(health::readyz))
         .with_state(pool.clone());
 
-    let pkg_dir =
-        std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
+    let pkg_dir = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     let compressed = tokio::task::spawn_blocking({
         let dir = pkg_dir.clone();
         move || assets::precompress(&dir)
@@ -140,40 +127,23 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         tracing::info!(files = compressed, "precompressed static assets");
     }
 
-    let origin = Arc::new(middleware::origin::OriginPolicy::new(
-        config.public_origin.as_ref(),
-    ));
+    let origin = Arc::new(middleware::origin::OriginPolicy::new(config.public_origin.as_ref()));
     let request_id = HeaderName::from_static("x-request-id");
     let router = Router::new()
         .merge(health)
         .merge(assets::pkg_router(pkg_dir))
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(
-            origin,
-            middleware::origin::refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn(
-            middleware::headers::security_headers,
-        ))
+        .layer(axum::middleware::from_fn_with_state(origin, middleware::origin::refuse_cross_site))
+        .layer(axum::middleware::from_fn(middleware::headers::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-                // Method, path and request id only: query strings and headers may carry secrets.
-                let id = req
-                    .headers()
-                    .get("x-request-id")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            // Method, path and request id only: query strings and headers may carry secrets.
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id)
+        }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
 
-    Ok(Built {
-        router,
-        pool,
-        emulator,
-    })
+    Ok(Built { router, pool, emulator })
 }
 
 fn demo_login() -> DemoLogin {
@@ -181,10 +151,7 @@ fn demo_login() -> DemoLogin {
         domain: emulator::seed::DOMAIN_NAME.to_string(),
         accounts: emulator::seed::USERS
             .iter()
-            .map(|u| DemoAccount {
-                user: u.name.to_string(),
-                password: u.password.to_string(),
-            })
+            .map(|u| DemoAccount { user: u.name.to_string(), password: u.password.to_string() })
             .collect(),
         region: emulator::seed::PROJECTS[0].name.to_string(),
     }
@@ -193,10 +160,7 @@ fn demo_login() -> DemoLogin {
 fn spawn_expired_session_cleanup(store: SqliteStore) {
     use tower_sessions::ExpiredDeletion;
     tokio::spawn(async move {
-        if let Err(e) = store
-            .continuously_delete_expired(tokio::time::Duration::from_secs(600))
-            .await
-        {
+        if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
             tracing::warn!(error = %e, "expired-session cleanup stopped");
         }
     });

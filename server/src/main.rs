@@ -37,9 +37,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             tracing::warn!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, built.router)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(listener, built.router).with_graceful_shutdown(shutdown_signal()).await?;
     built.pool.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -51,8 +49,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

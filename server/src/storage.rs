@@ -16,11 +16,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, Error> {
         // WAL lets readers proceed while a session is being written.
         .journal_mode(SqliteJournalMode::Wal)
         .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await
-        .map_err(Error::Database)
+    SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(Error::Database)
 }
 
 pub async fn session_store(pool: SqlitePool) -> Result<SqliteStore, Error> {

@@ -10,60 +10,26 @@ use common::*;
 async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     let p = portal(&[]).await;
     let r = &p.built.router;
-    let a = send(
-        r,
-        post_form(
-            "/api/auth/login",
-            &[OPERATOR, &[("next", "/somewhere?x=1")]].concat(),
-            None,
-        ),
-    )
-    .await;
+    let a = send(r, post_form("/api/auth/login", &[OPERATOR, &[("next", "/somewhere?x=1")]].concat(), None))
+        .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    assert!(
-        a.body.contains("/somewhere?x=1"),
-        "returns the same-site next: {}",
-        a.body
-    );
+    assert!(a.body.contains("/somewhere?x=1"), "returns the same-site next: {}", a.body);
 
     let line = a.session_cookie_line().unwrap();
-    let attrs: Vec<String> = line
-        .split(';')
-        .map(|s| s.trim().to_ascii_lowercase())
-        .collect();
+    let attrs: Vec<String> = line.split(';').map(|s| s.trim().to_ascii_lowercase()).collect();
     for want in ["httponly", "secure", "samesite=strict", "path=/"] {
-        assert!(
-            attrs.iter().any(|a| a == want),
-            "cookie lacks {want}: {line}"
-        );
+        assert!(attrs.iter().any(|a| a == want), "cookie lacks {want}: {line}");
     }
-    assert!(
-        !attrs.iter().any(|a| a.starts_with("domain")),
-        "no Domain attribute: {line}"
-    );
-    let id = a
-        .session_cookie()
-        .unwrap()
-        .split_once('=')
-        .unwrap()
-        .1
-        .to_string();
-    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(&id)
-        .expect("opaque base64 id");
-    assert!(
-        raw.len() * 8 >= 128,
-        "at least 128 random bits, got {}",
-        raw.len() * 8
-    );
+    assert!(!attrs.iter().any(|a| a.starts_with("domain")), "no Domain attribute: {line}");
+    let id = a.session_cookie().unwrap().split_once('=').unwrap().1.to_string();
+    let raw = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(&id).expect("opaque base64 id");
+    assert!(raw.len() * 8 >= 128, "at least 128 random bits, got {}", raw.len() * 8);
 
     let cookie = a.session_cookie().unwrap();
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     assert_eq!(me.status, StatusCode::OK);
     // The idle timeout rolls: every answer renews the cookie for another 30 minutes.
-    let renewed = me
-        .session_cookie_line()
-        .expect("activity renews the session cookie");
+    let renewed = me.session_cookie_line().expect("activity renews the session cookie");
     let max_age: i64 = renewed
         .split(';')
         .find_map(|a| a.trim().strip_prefix("Max-Age="))
@@ -72,19 +38,14 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
         .unwrap();
     assert!((1790..=1800).contains(&max_age), "{renewed}");
     assert!(
-        me.body.contains("\"user\":\"operator\"")
-            && me.body.contains("\"project_name\":\"cn-north-4\""),
+        me.body.contains("\"user\":\"operator\"") && me.body.contains("\"project_name\":\"cn-north-4\""),
         "{}",
         me.body
     );
 
     let home = send(r, get("/", Some(&cookie))).await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(
-        home.body.contains("operator") && home.body.contains("Sign out"),
-        "{}",
-        home.body
-    );
+    assert!(home.body.contains("operator") && home.body.contains("Sign out"), "{}", home.body);
 }
 
 #[tokio::test]
@@ -92,12 +53,7 @@ async fn wrong_credentials_get_one_vague_401_and_no_session() {
     let p = portal(&[]).await;
     let r = &p.built.router;
     for form in [
-        [
-            ("domain", "secportal-demo"),
-            ("user", "operator"),
-            ("password", "wrong"),
-            ("region", "cn-north-4"),
-        ],
+        [("domain", "secportal-demo"), ("user", "operator"), ("password", "wrong"), ("region", "cn-north-4")],
         [
             ("domain", "secportal-demo"),
             ("user", "nobody"),
@@ -122,12 +78,7 @@ async fn wrong_credentials_get_one_vague_401_and_no_session() {
         r,
         post_form(
             "/api/auth/login",
-            &[
-                ("domain", "x"),
-                ("user", ""),
-                ("password", "p"),
-                ("region", "cn-north-4"),
-            ],
+            &[("domain", "x"), ("user", ""), ("password", "p"), ("region", "cn-north-4")],
             None,
         ),
     )
@@ -138,12 +89,7 @@ async fn wrong_credentials_get_one_vague_401_and_no_session() {
         r,
         post_form(
             "/api/auth/login",
-            &[
-                ("domain", "x"),
-                ("user", "u"),
-                ("password", "p"),
-                ("region", "mars-1"),
-            ],
+            &[("domain", "x"), ("user", "u"), ("password", "p"), ("region", "mars-1")],
             None,
         ),
     )
@@ -164,11 +110,7 @@ async fn session_id_changes_at_sign_in() {
     let second = a.session_cookie().unwrap();
     assert_ne!(first, second);
     let old = send(r, post_form("/api/auth/whoami", &[], Some(&first))).await;
-    assert_eq!(
-        old.status,
-        StatusCode::UNAUTHORIZED,
-        "the pre-sign-in id is dead"
-    );
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED, "the pre-sign-in id is dead");
     // A planted, never-issued id is replaced too.
     let planted = "secportal_session=AAAAAAAAAAAAAAAAAAAAAA";
     let a = send(r, post_form("/api/auth/login", OPERATOR, Some(planted))).await;
@@ -182,13 +124,8 @@ async fn signed_out_cookie_is_dead() {
     let cookie = sign_in(r).await;
     let out = send(r, post_form("/api/auth/logout", &[], Some(&cookie))).await;
     assert_eq!(out.status, StatusCode::OK, "{}", out.body);
-    let removal = out
-        .session_cookie_line()
-        .expect("logout expires the cookie");
-    assert!(
-        removal.to_ascii_lowercase().contains("max-age=0"),
-        "{removal}"
-    );
+    let removal = out.session_cookie_line().expect("logout expires the cookie");
+    assert!(removal.to_ascii_lowercase().contains("max-age=0"), "{removal}");
 
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     assert_eq!(me.status, StatusCode::UNAUTHORIZED);
@@ -203,22 +140,19 @@ async fn cross_site_posts_are_refused_before_any_handler() {
     let r = &p.built.router;
     let cookie = sign_in(r).await;
     let mut req = post_form("/api/auth/logout", &[], Some(&cookie));
-    req.headers_mut()
-        .insert("origin", "http://evil.test".parse().unwrap());
+    req.headers_mut().insert("origin", "http://evil.test".parse().unwrap());
     let a = send(r, req).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     let mut req = post_form("/api/auth/logout", &[], Some(&cookie));
     req.headers_mut().remove("origin");
-    req.headers_mut()
-        .insert("sec-fetch-site", "cross-site".parse().unwrap());
+    req.headers_mut().insert("sec-fetch-site", "cross-site".parse().unwrap());
     assert_eq!(send(r, req).await.status, StatusCode::FORBIDDEN);
     // The session survived both attempts.
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     assert_eq!(me.status, StatusCode::OK);
     // A cross-site sign-in is refused too (login CSRF).
     let mut req = post_form("/api/auth/login", OPERATOR, None);
-    req.headers_mut()
-        .insert("origin", "https://evil.test".parse().unwrap());
+    req.headers_mut().insert("origin", "https://evil.test".parse().unwrap());
     let a = send(r, req).await;
     assert_eq!(a.status, StatusCode::FORBIDDEN);
     assert!(a.session_cookie().is_none());
@@ -232,26 +166,13 @@ async fn protected_pages_redirect_to_login_with_next() {
     assert_eq!(a.status, StatusCode::SEE_OTHER);
     assert_eq!(a.location(), Some("/login?next=/"));
     let a = send(r, get("/exports?kind=hss&x=1", None)).await;
-    assert_eq!(
-        a.location(),
-        Some("/login?next=/exports%3Fkind%3Dhss%26x%3D1")
-    );
+    assert_eq!(a.location(), Some("/login?next=/exports%3Fkind%3Dhss%26x%3D1"));
     let login = send(r, get("/login", None)).await;
     assert_eq!(login.status, StatusCode::OK);
-    for label in [
-        "Account name",
-        "IAM user name",
-        "Password",
-        "Region",
-        "Sign in",
-        "Sign in with a token",
-    ] {
+    for label in ["Account name", "IAM user name", "Password", "Region", "Sign in", "Sign in with a token"] {
         assert!(login.body.contains(label), "login page shows {label}");
     }
-    assert!(
-        login.body.contains("operator-pass-1"),
-        "demo mode shows the demo credentials"
-    );
+    assert!(login.body.contains("operator-pass-1"), "demo mode shows the demo credentials");
     // Signed in, /login forwards to a safe next only.
     let cookie = sign_in(r).await;
     let a = send(r, get("/login?next=//evil.test", Some(&cookie))).await;
@@ -259,10 +180,7 @@ async fn protected_pages_redirect_to_login_with_next() {
     let a = send(r, get("/login?next=/x", Some(&cookie))).await;
     assert_eq!(a.location(), Some("/x"));
     // Unknown pages are a real 404 for signed-in users.
-    assert_eq!(
-        send(r, get("/no-such-page", Some(&cookie))).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(send(r, get("/no-such-page", Some(&cookie))).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
@@ -273,11 +191,7 @@ async fn the_token_never_leaves_the_server() {
     let a = send(r, post_form("/api/auth/login", OPERATOR, None)).await;
     let cookie = a.session_cookie().unwrap();
     bodies.push((a.body.clone(), format!("{:?}", a.headers)));
-    for req in [
-        get("/", Some(&cookie)),
-        get("/login", None),
-        get("/no-such", Some(&cookie)),
-    ] {
+    for req in [get("/", Some(&cookie)), get("/login", None), get("/no-such", Some(&cookie))] {
         let a = send(r, req).await;
         bodies.push((a.body, format!("{:?}", a.headers)));
     }
@@ -288,22 +202,14 @@ async fn the_token_never_leaves_the_server() {
     assert_eq!(tokens.len(), 1);
     let token = &tokens[0];
     for (body, headers) in &bodies {
-        assert!(
-            !body.contains(&token[..64]) && !headers.contains(&token[..64]),
-            "token leaked"
-        );
+        assert!(!body.contains(&token[..64]) && !headers.contains(&token[..64]), "token leaked");
     }
     // Nor is it stored in the clear.
-    let rows: Vec<(Vec<u8>,)> = sqlx::query_as("SELECT data FROM tower_sessions")
-        .fetch_all(&p.built.pool)
-        .await
-        .unwrap();
+    let rows: Vec<(Vec<u8>,)> =
+        sqlx::query_as("SELECT data FROM tower_sessions").fetch_all(&p.built.pool).await.unwrap();
     assert!(!rows.is_empty());
     for (data,) in rows {
-        assert!(
-            !String::from_utf8_lossy(&data).contains(&token[..64]),
-            "token stored unsealed"
-        );
+        assert!(!String::from_utf8_lossy(&data).contains(&token[..64]), "token stored unsealed");
     }
 }
 
@@ -313,11 +219,7 @@ async fn token_sign_in_checks_the_token_with_iam() {
     let r = &p.built.router;
     let a = send(
         r,
-        post_form(
-            "/api/auth/login_token",
-            &[("token", "MIIforged"), ("region", "cn-north-4")],
-            None,
-        ),
+        post_form("/api/auth/login_token", &[("token", "MIIforged"), ("region", "cn-north-4")], None),
     )
     .await;
     assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
@@ -342,25 +244,14 @@ async fn token_sign_in_checks_the_token_with_iam() {
         r,
         post_form(
             "/api/auth/login_token",
-            &[
-                ("token", issued.token.expose()),
-                ("region", "ap-southeast-1"),
-            ],
+            &[("token", issued.token.expose()), ("region", "ap-southeast-1")],
             None,
         ),
     )
     .await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
-    let me = send(
-        r,
-        post_form("/api/auth/whoami", &[], Some(&a.session_cookie().unwrap())),
-    )
-    .await;
-    assert!(
-        me.body.contains("\"user\":\"auditor\"") && me.body.contains("ap-southeast-1"),
-        "{}",
-        me.body
-    );
+    let me = send(r, post_form("/api/auth/whoami", &[], Some(&a.session_cookie().unwrap()))).await;
+    assert!(me.body.contains("\"user\":\"auditor\"") && me.body.contains("ap-southeast-1"), "{}", me.body);
 }
 
 #[tokio::test]
@@ -368,10 +259,7 @@ async fn session_ends_with_its_token() {
     // A standalone emulator whose tokens live two seconds.
     let emu = emulator::spawn(
         "127.0.0.1:0".parse().unwrap(),
-        emulator::Config {
-            token_ttl: std::time::Duration::from_secs(2),
-            ..emulator::Config::default()
-        },
+        emulator::Config { token_ttl: std::time::Duration::from_secs(2), ..emulator::Config::default() },
     )
     .await
     .unwrap();
@@ -379,22 +267,12 @@ async fn session_ends_with_its_token() {
     let p = portal(&["--cloud", &url]).await;
     let r = &p.built.router;
     let login = send(r, get("/login", None)).await;
-    assert!(
-        !login.body.contains("operator-pass-1"),
-        "demo credentials only in demo mode"
-    );
+    assert!(!login.body.contains("operator-pass-1"), "demo credentials only in demo mode");
     let cookie = sign_in(r).await;
-    assert_eq!(
-        send(r, post_form("/api/auth/whoami", &[], Some(&cookie)))
-            .await
-            .status,
-        StatusCode::OK
-    );
+    assert_eq!(send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await.status, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_millis(2200)).await;
     assert_eq!(
-        send(r, post_form("/api/auth/whoami", &[], Some(&cookie)))
-            .await
-            .status,
+        send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await.status,
         StatusCode::UNAUTHORIZED
     );
 }
@@ -407,47 +285,19 @@ async fn health_and_readiness() {
     assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::OK);
     let page = send(r, get("/login", None)).await;
     // The page's policy allows exactly the inline scripts that carry its nonce.
-    let csp = page
-        .headers
-        .get("content-security-policy")
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_string();
-    let nonce = csp
-        .split("'nonce-")
-        .nth(1)
-        .and_then(|r| r.split('\'').next())
-        .expect("a nonce");
+    let csp = page.headers.get("content-security-policy").unwrap().to_str().unwrap().to_string();
+    let nonce = csp.split("'nonce-").nth(1).and_then(|r| r.split('\'').next()).expect("a nonce");
     assert!(nonce.len() >= 16, "{csp}");
-    let scripts = csp
-        .split(';')
-        .find(|d| d.trim().starts_with("script-src"))
-        .unwrap();
-    assert!(
-        !scripts.contains("unsafe-inline"),
-        "no inline script without the nonce: {csp}"
-    );
-    assert!(
-        page.body.contains(&format!("nonce=\"{nonce}\"")),
-        "inline scripts carry the nonce"
-    );
+    let scripts = csp.split(';').find(|d| d.trim().starts_with("script-src")).unwrap();
+    assert!(!scripts.contains("unsafe-inline"), "no inline script without the nonce: {csp}");
+    assert!(page.body.contains(&format!("nonce=\"{nonce}\"")), "inline scripts carry the nonce");
     let again = send(r, get("/login", None)).await;
     assert!(
-        !again
-            .headers
-            .get("content-security-policy")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .contains(nonce),
+        !again.headers.get("content-security-policy").unwrap().to_str().unwrap().contains(nonce),
         "fresh per page"
     );
     assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
     assert!(page.headers.get("x-request-id").is_some());
     p.built.pool.close().await;
-    assert_eq!(
-        send(r, get("/readyz", None)).await.status,
-        StatusCode::SERVICE_UNAVAILABLE
-    );
+    assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::SERVICE_UNAVAILABLE);
 }

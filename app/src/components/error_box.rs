@@ -9,10 +9,9 @@ use crate::i18n::{t, Key};
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let hint = match error.kind {
-        ErrorKind::SignedOut => Some(
-            view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }
-                .into_any(),
-        ),
+        ErrorKind::SignedOut => {
+            Some(view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }.into_any())
+        }
         ErrorKind::Forbidden => Some(view! { <span>{t(Key::HintForbidden)}</span> }.into_any()),
         ErrorKind::Throttled => Some(view! { <span>{t(Key::HintThrottled)}</span> }.into_any()),
         ErrorKind::Unavailable => Some(view! { <span>{t(Key::HintUnavailable)}</span> }.into_any()),
@@ -31,15 +30,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 /// The login link that brings the user back to this page afterwards.
 fn sign_in_again_href() -> String {
     let location = leptos_router::hooks::use_location();
-    let here = format!(
-        "{}{}",
-        location.pathname.get_untracked(),
-        location.search.get_untracked()
-    );
-    let here = if here.is_empty() {
-        "/".to_string()
-    } else {
-        here
-    };
+    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    let here = if here.is_empty() { "/".to_string() } else { here };
     format!("/login?next={}", encode_query_value(&here))
 }

@@ -45,8 +45,7 @@ fn Frame(me: Me) -> impl IntoView {
     // Counts down in the browser from the server's clock, so a skewed client clock cannot lie.
     let left = RwSignal::new(me.token_expires_at - me.server_now);
     Effect::new(move |_| {
-        let _ =
-            set_interval_with_handle(move || left.update(|s| *s -= 30), Duration::from_secs(30));
+        let _ = set_interval_with_handle(move || left.update(|s| *s -= 30), Duration::from_secs(30));
     });
     view! {
         {me.demo.then(|| view! { <div class="demo-banner" role="status">{t(Key::DemoBanner)}</div> })}

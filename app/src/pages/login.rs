@@ -131,8 +131,7 @@ fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
         }
         go_on_success(value);
     });
-    let err =
-        move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
+    let err = move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
     view! {
         <ActionForm action>
             <input type="hidden" name="next" prop:value=move || next.get()/>
@@ -162,8 +161,7 @@ fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
 fn TokenForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
     let action = ServerAction::<LoginToken>::new();
     Effect::new(move |_| go_on_success(action.value().get()));
-    let err =
-        move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
+    let err = move |field: &'static str| Signal::derive(move || field_error(action.value().get(), field));
     view! {
         <ActionForm action>
             <input type="hidden" name="next" prop:value=move || next.get()/>

@@ -32,10 +32,7 @@ fn required(field: &str, value: &str, max: usize) -> Result<(), AppError> {
         return Err(AppError::invalid(field, t(Key::ErrRequired)));
     }
     if value.chars().count() > max {
-        return Err(AppError::invalid(
-            field,
-            format!("{} {max}", t(Key::ErrTooLong)),
-        ));
+        return Err(AppError::invalid(field, format!("{} {max}", t(Key::ErrTooLong))));
     }
     Ok(())
 }
@@ -86,32 +83,23 @@ pub async fn login_with_token(
         return Err(AppError::invalid("token", t(Key::ErrRequired)));
     }
     check_region(&region)?;
-    let info = portal()
-        .cloud
-        .iam_validate_token(&region, &token)
-        .await
-        .map_err(|e| {
-            tracing::info!(error = %e, "token sign-in refused");
-            match e {
-                CloudError::Invalid { .. } => from_cloud(e),
-                other => sign_in_error(other),
-            }
-        })?;
+    let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
+        tracing::info!(error = %e, "token sign-in refused");
+        match e {
+            CloudError::Invalid { .. } => from_cloud(e),
+            other => sign_in_error(other),
+        }
+    })?;
     establish(token, info, next).await
 }
 
-async fn establish(
-    token: Secret,
-    info: TokenInfo,
-    next: Option<String>,
-) -> Result<SignedIn, AppError> {
+async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Result<SignedIn, AppError> {
     let Some(project) = info.project.clone() else {
         return Err(AppError::invalid("token", t(Key::ErrTokenNotProjectScoped)));
     };
     let portal = portal();
     let token_expires_at = info.expires_at.unix_timestamp();
-    let ends_at =
-        (session::now() + portal.session_max_lifetime.as_secs() as i64).min(token_expires_at);
+    let ends_at = (session::now() + portal.session_max_lifetime.as_secs() as i64).min(token_expires_at);
     let auth = SessionAuth {
         sealed_token: portal.vault.seal(&token),
         user_id: info.user.id,
@@ -125,9 +113,7 @@ async fn establish(
     };
     tracing::info!(user = %auth.user_name, domain = %auth.domain_name, project = %auth.project_name, "signed in");
     session::start(&session().await?, auth).await?;
-    Ok(SignedIn {
-        next: safe_next(next.as_deref()),
-    })
+    Ok(SignedIn { next: safe_next(next.as_deref()) })
 }
 
 pub async fn logout() -> Result<(), AppError> {
@@ -139,9 +125,7 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 pub async fn whoami() -> Result<Me, AppError> {
-    let auth = session::current(&session().await?)
-        .await
-        .ok_or_else(AppError::signed_out)?;
+    let auth = session::current(&session().await?).await.ok_or_else(AppError::signed_out)?;
     Ok(Me {
         user: auth.user_name,
         domain: auth.domain_name,
@@ -155,13 +139,6 @@ pub async fn whoami() -> Result<Me, AppError> {
 
 pub fn portal_info() -> PortalInfo {
     let demo = portal().demo.clone();
-    let default_region = demo
-        .as_ref()
-        .map_or(DEFAULT_REGION, |d| d.region.as_str())
-        .to_string();
-    PortalInfo {
-        demo,
-        regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(),
-        default_region,
-    }
+    let default_region = demo.as_ref().map_or(DEFAULT_REGION, |d| d.region.as_str()).to_string();
+    PortalInfo { demo, regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(), default_region }
 }

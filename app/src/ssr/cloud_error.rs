@@ -8,13 +8,7 @@ pub fn from_cloud(e: CloudError) -> AppError {
     let request_id = e.request_id().map(str::to_string);
     match e {
         CloudError::Invalid { field, message } => AppError::invalid(field, message),
-        CloudError::Api {
-            status,
-            code,
-            message,
-            service,
-            ..
-        } => {
+        CloudError::Api { status, code, message, service, .. } => {
             let kind = match (status, code.as_str()) {
                 (429, _) | (_, "APIGW.0308") => ErrorKind::Throttled,
                 (401, _) | (_, "APIGW.0301") => ErrorKind::SignedOut,
@@ -22,20 +16,11 @@ pub fn from_cloud(e: CloudError) -> AppError {
                 _ => ErrorKind::Cloud,
             };
             let message = format!("{service}: {message}");
-            AppError {
-                kind,
-                message,
-                field: None,
-                cloud_code: Some(code),
-                request_id,
-            }
+            AppError { kind, message, field: None, cloud_code: Some(code), request_id }
         }
         CloudError::Timeout { service } | CloudError::Transport { service, .. } => {
             tracing::warn!(error = %e, "cloud unreachable");
-            AppError::new(
-                ErrorKind::Unavailable,
-                format!("{service}: {}", t(Key::ErrCloudUnreachable)),
-            )
+            AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))
         }
         CloudError::Decode { .. } | CloudError::NoEndpoint { .. } => {
             tracing::error!(error = %e, "cloud call failed");

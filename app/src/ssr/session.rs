@@ -54,8 +54,5 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 
 fn store_error(e: tower_sessions::session::Error) -> AppError {
     tracing::error!(error = %e, "session store failed");
-    AppError::new(
-        ErrorKind::Internal,
-        crate::i18n::t(crate::i18n::Key::ErrSessionStore),
-    )
+    AppError::new(ErrorKind::Internal, crate::i18n::t(crate::i18n::Key::ErrSessionStore))
 }

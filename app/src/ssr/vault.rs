@@ -20,22 +20,14 @@ pub struct OpenError;
 
 impl TokenVault {
     pub fn new(key: &[u8; 32]) -> Self {
-        Self {
-            cipher: XChaCha20Poly1305::new(key.into()),
-        }
+        Self { cipher: XChaCha20Poly1305::new(key.into()) }
     }
 
     pub fn seal(&self, token: &Secret) -> String {
         let nonce: [u8; 24] = rand::random();
         let ct = self
             .cipher
-            .encrypt(
-                XNonce::from_slice(&nonce),
-                Payload {
-                    msg: token.expose().as_bytes(),
-                    aad: AAD,
-                },
-            )
+            .encrypt(XNonce::from_slice(&nonce), Payload { msg: token.expose().as_bytes(), aad: AAD })
             .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory input");
         let mut out = nonce.to_vec();
         out.extend_from_slice(&ct);
@@ -52,9 +44,7 @@ impl TokenVault {
             .cipher
             .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad: AAD })
             .map_err(|_| OpenError)?;
-        String::from_utf8(pt)
-            .map(Secret::new)
-            .map_err(|_| OpenError)
+        String::from_utf8(pt).map(Secret::new).map_err(|_| OpenError)
     }
 }
 
@@ -68,18 +58,11 @@ mod tests {
         let sealed = vault.seal(&Secret::new("MIItoken"));
         assert!(!sealed.contains("MIItoken"));
         assert_eq!(vault.open(&sealed).unwrap().expose(), "MIItoken");
-        assert_ne!(
-            sealed,
-            vault.seal(&Secret::new("MIItoken")),
-            "fresh nonce each time"
-        );
+        assert_ne!(sealed, vault.seal(&Secret::new("MIItoken")), "fresh nonce each time");
 
         let mut bytes = B64.decode(&sealed).unwrap();
         *bytes.last_mut().unwrap() ^= 1;
         assert!(vault.open(&B64.encode(bytes)).is_err());
-        assert!(
-            TokenVault::new(&[8u8; 32]).open(&sealed).is_err(),
-            "another key cannot open it"
-        );
+        assert!(TokenVault::new(&[8u8; 32]).open(&sealed).is_err(), "another key cannot open it");
     }
 }

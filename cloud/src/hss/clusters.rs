@@ -67,28 +67,19 @@ pub struct ClusterList {
 }
 
 impl CloudClient {
-    pub async fn hss_list_clusters(
-        &self,
-        caller: &Caller,
-        q: &ClusterQuery,
-    ) -> Result<ClusterList> {
+    pub async fn hss_list_clusters(&self, caller: &Caller, q: &ClusterQuery) -> Result<ClusterList> {
         let limit = if q.limit == 0 { 10 } else { q.limit };
         hss_paging(q.offset, limit)?;
         opt_text("cluster_name", q.cluster_name.as_deref(), 1, 128)?;
         let path = Self::project_path(caller, "v5", "/kubernetes/clusters")?;
-        let mut query = vec![
-            ("offset", q.offset.to_string()),
-            ("limit", limit.to_string()),
-        ];
+        let mut query = vec![("offset", q.offset.to_string()), ("limit", limit.to_string())];
         if let Some(name) = &q.cluster_name {
             query.push(("cluster_name", name.clone()));
         }
         if q.load_agent_info {
             query.push(("load_agent_info", "true".into()));
         }
-        let req = self
-            .request(Method::GET, Service::Hss, &caller.region, &path)?
-            .query(&query);
+        let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?.query(&query);
         let resp = self.call(Service::Hss, caller, req).await?;
         Self::json(Service::Hss, resp).await
     }

@@ -21,11 +21,7 @@ pub struct TaskStatistics {
 
 impl CloudClient {
     /// `GET /v5/{project_id}/common/task-statistics` (§2.10).
-    pub async fn hss_task_statistics(
-        &self,
-        caller: &Caller,
-        task_type: TaskType,
-    ) -> Result<TaskStatistics> {
+    pub async fn hss_task_statistics(&self, caller: &Caller, task_type: TaskType) -> Result<TaskStatistics> {
         let path = Self::project_path(caller, "v5", "/common/task-statistics")?;
         let req = self
             .request(Method::GET, Service::Hss, &caller.region, &path)?

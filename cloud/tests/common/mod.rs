@@ -13,9 +13,7 @@ pub async fn setup() -> (emulator::Running, CloudClient) {
 }
 
 pub async fn setup_with(config: emulator::Config) -> (emulator::Running, CloudClient) {
-    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), config)
-        .await
-        .unwrap();
+    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
     let endpoints = Endpoints::single(running.base_url().parse().unwrap());
     let client = CloudClient::new(endpoints, ClientConfig::default()).unwrap();
     (running, client)
@@ -48,10 +46,7 @@ pub async fn auditor(client: &CloudClient) -> Caller {
 
 /// The operator's demo access key pair (AK/SK signing).
 pub fn operator_aksk() -> Caller {
-    aksk(
-        "SPDEMOAKOPERATOR0001",
-        "spDemoSecretKeyForOperator00000000000001",
-    )
+    aksk("SPDEMOAKOPERATOR0001", "spDemoSecretKeyForOperator00000000000001")
 }
 
 pub fn aksk(ak: &str, sk: &str) -> Caller {

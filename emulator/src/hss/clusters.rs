@@ -25,11 +25,8 @@ pub async fn list(
         q.one_of("scene", &["cluster_risk"])?;
         q.text("enterprise_project_id", 1, 256)?;
         let data = emu.data();
-        let matching: Vec<_> = data
-            .clusters
-            .iter()
-            .filter(|c| name.is_none_or(|n| c.cluster_name.contains(n)))
-            .collect();
+        let matching: Vec<_> =
+            data.clusters.iter().filter(|c| name.is_none_or(|n| c.cluster_name.contains(n))).collect();
         let page: Vec<_> = matching.iter().skip(offset).take(limit).collect();
         Ok(Json(json!({
             "last_update_time": crate::data::EPOCH_MS,

@@ -2,14 +2,15 @@
 //! body; HSS reports "not found" as 400 HSS.0011, never 404.
 
 mod clusters;
-mod tasks;
+pub mod iac;
+pub mod tasks;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::json;
 
@@ -18,30 +19,23 @@ use crate::Emulator;
 pub fn routes(emu: Arc<Emulator>) -> Router<Arc<Emulator>> {
     Router::new()
         .route("/v5/{project_id}/kubernetes/clusters", get(clusters::list))
-        .route(
-            "/v5/{project_id}/common/task-statistics",
-            get(tasks::statistics),
-        )
-        .layer(axum::middleware::from_fn_with_state(
-            emu,
-            crate::gateway::require_identity,
-        ))
+        .route("/v5/{project_id}/common/task-statistics", get(tasks::statistics))
+        .route("/v5/{project_id}/common/task", post(tasks::create))
+        .route("/v5/{project_id}/common/tasks/batch-query", post(tasks::list))
+        .route("/v5/{project_id}/common/tasks/{task_id}/resources/batch-query", post(tasks::resources))
+        .route("/v5/{project_id}/common/tasks/{task_id}/retry", put(tasks::retry))
+        .route("/v5/{project_id}/common/files/batch-upload", post(iac::upload))
+        .route("/v5/{project_id}/container/iac/files", get(iac::list))
+        .layer(axum::middleware::from_fn_with_state(emu, crate::gateway::require_identity))
 }
 
 pub fn hss_error(code: &str, message: impl Into<String>) -> Response {
-    (
-        StatusCode::BAD_REQUEST,
-        Json(json!({"error_code": code, "error_msg": message.into()})),
-    )
-        .into_response()
+    (StatusCode::BAD_REQUEST, Json(json!({"error_code": code, "error_msg": message.into()}))).into_response()
 }
 
 /// HSS.0001 naming the parameter and what it allows.
 pub fn invalid(param: &str, allowed: &str) -> Response {
-    hss_error(
-        "HSS.0001",
-        format!("invalid parameter: {param} ({allowed})"),
-    )
+    hss_error("HSS.0001", format!("invalid parameter: {param} ({allowed})"))
 }
 
 /// Typed reads of query parameters with HSS's bounds.
@@ -86,13 +80,19 @@ impl QueryArgs {
     }
 }
 
+/// Read-only users (the demo `auditor`) may look, never change: 403 with HSS's permission error.
+pub fn require_write(who: crate::gateway::Identity) -> Result<(), Response> {
+    if who.user.read_only {
+        let body = json!({"error_code": "HSS.0013", "error_msg": "insufficient permission: this user may only read"});
+        return Err((StatusCode::FORBIDDEN, Json(body)).into_response());
+    }
+    Ok(())
+}
+
 /// Checks the path's project against the seeded ones.
 pub fn known_project(project_id: &str) -> Result<(), Response> {
     match crate::seed::project_by_id(project_id) {
         Some(_) => Ok(()),
-        None => Err(hss_error(
-            "HSS.0011",
-            "requested resource not found: project",
-        )),
+        None => Err(hss_error("HSS.0011", "requested resource not found: project")),
     }
 }

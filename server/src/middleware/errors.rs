@@ -17,9 +17,7 @@ const MAX_ERROR_BODY: usize = 64 * 1024;
 
 pub async fn status_from_error_kind(req: Request, next: Next) -> Response {
     let resp = next.run(req).await;
-    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR
-        || !resp.headers().contains_key(SERVER_FN_ERROR)
-    {
+    if resp.status() != StatusCode::INTERNAL_SERVER_ERROR || !resp.headers().contains_key(SERVER_FN_ERROR) {
         return resp;
     }
     let (mut parts, body) = resp.into_parts();
@@ -27,8 +25,7 @@ pub async fn status_from_error_kind(req: Request, next: Next) -> Response {
         return Response::from_parts(parts, Body::empty());
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     }
     Response::from_parts(parts, Body::from(bytes))
 }

@@ -16,24 +16,16 @@ fn is_public(path: &str) -> bool {
     matches!(path, "/login" | "/healthz" | "/readyz")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
-        || path
-            .rsplit('/')
-            .next()
-            .is_some_and(|last| last.contains('.'))
+        || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
 pub async fn require_session(session: Session, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if !matches!(*req.method(), Method::GET | Method::HEAD) || (is_public(path) && path != "/login")
-    {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) || (is_public(path) && path != "/login") {
         return next.run(req).await;
     }
     let signed_in = session::current(&session).await.is_some();
-    let query = req
-        .uri()
-        .query()
-        .map(|q| format!("?{q}"))
-        .unwrap_or_default();
+    let query = req.uri().query().map(|q| format!("?{q}")).unwrap_or_default();
     if path == "/login" {
         if signed_in {
             // Already signed in: go where the login would have led.
@@ -50,9 +42,7 @@ pub async fn require_session(session: Session, req: Request, next: Next) -> Resp
 }
 
 fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    url::form_urlencoded::parse(query?.as_bytes())
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.into_owned())
+    url::form_urlencoded::parse(query?.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
 }
 
 fn see_other(location: &str) -> Response {
@@ -69,14 +59,7 @@ mod tests {
 
     #[test]
     fn public_paths() {
-        for p in [
-            "/login",
-            "/healthz",
-            "/readyz",
-            "/api/auth/login",
-            "/pkg/secportal.wasm",
-            "/favicon.ico",
-        ] {
+        for p in ["/login", "/healthz", "/readyz", "/api/auth/login", "/pkg/secportal.wasm", "/favicon.ico"] {
             assert!(is_public(p), "{p}");
         }
         for p in ["/", "/exports", "/history"] {

@@ -23,14 +23,8 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "same-origin");
-    set(
-        HeaderName::from_static("permissions-policy"),
-        "camera=(), microphone=(), geolocation=()",
-    );
-    set(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
+    set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
+    set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
     if !is_asset {
         // Pages and API answers are per user: never keep them in a shared cache.
         set(header::CACHE_CONTROL, "no-store");

@@ -20,9 +20,7 @@ pub struct OriginPolicy {
 
 impl OriginPolicy {
     pub fn new(public_origin: Option<&Url>) -> Self {
-        Self {
-            public_origin: public_origin.map(|u| u.origin().ascii_serialization()),
-        }
+        Self { public_origin: public_origin.map(|u| u.origin().ascii_serialization()) }
     }
 
     fn allows(&self, req: &Request) -> bool {
@@ -59,10 +57,7 @@ impl OriginPolicy {
 }
 
 fn is_safe(method: &Method) -> bool {
-    matches!(
-        *method,
-        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
-    )
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
 }
 
 pub async fn refuse_cross_site(
@@ -74,10 +69,7 @@ pub async fn refuse_cross_site(
         return next.run(req).await;
     }
     tracing::warn!(method = %req.method(), path = %req.uri().path(), "refused a cross-site request");
-    let error = AppError::new(
-        ErrorKind::Forbidden,
-        "Refused: this request came from another site.",
-    );
+    let error = AppError::new(ErrorKind::Forbidden, "Refused: this request came from another site.");
     (StatusCode::FORBIDDEN, Json(error)).into_response()
 }
 
@@ -86,9 +78,7 @@ mod tests {
     use super::*;
 
     fn req(headers: &[(&str, &str)]) -> Request {
-        let mut b = axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/auth/logout");
+        let mut b = axum::http::Request::builder().method("POST").uri("/api/auth/logout");
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
@@ -98,40 +88,19 @@ mod tests {
     #[test]
     fn same_host_passes_other_sites_do_not() {
         let p = OriginPolicy::default();
-        assert!(p.allows(&req(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://127.0.0.1:3000")
-        ])));
-        assert!(!p.allows(&req(&[
-            ("host", "127.0.0.1:3000"),
-            ("origin", "http://evil.test")
-        ])));
+        assert!(p.allows(&req(&[("host", "127.0.0.1:3000"), ("origin", "http://127.0.0.1:3000")])));
+        assert!(!p.allows(&req(&[("host", "127.0.0.1:3000"), ("origin", "http://evil.test")])));
         assert!(!p.allows(&req(&[("host", "127.0.0.1:3000"), ("origin", "null")])));
-        assert!(!p.allows(&req(&[
-            ("host", "127.0.0.1:3000"),
-            ("sec-fetch-site", "cross-site")
-        ])));
-        assert!(!p.allows(&req(&[
-            ("host", "127.0.0.1:3000"),
-            ("sec-fetch-site", "same-site")
-        ])));
-        assert!(p.allows(&req(&[
-            ("host", "127.0.0.1:3000"),
-            ("sec-fetch-site", "same-origin")
-        ])));
+        assert!(!p.allows(&req(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "cross-site")])));
+        assert!(!p.allows(&req(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-site")])));
+        assert!(p.allows(&req(&[("host", "127.0.0.1:3000"), ("sec-fetch-site", "same-origin")])));
         assert!(p.allows(&req(&[("host", "127.0.0.1:3000")])));
     }
 
     #[test]
     fn public_origin_is_the_only_one_behind_a_proxy() {
         let p = OriginPolicy::new(Some(&Url::parse("https://portal.example.com").unwrap()));
-        assert!(p.allows(&req(&[
-            ("host", "backend:3000"),
-            ("origin", "https://portal.example.com")
-        ])));
-        assert!(!p.allows(&req(&[
-            ("host", "backend:3000"),
-            ("origin", "http://backend:3000")
-        ])));
+        assert!(p.allows(&req(&[("host", "backend:3000"), ("origin", "https://portal.example.com")])));
+        assert!(!p.allows(&req(&[("host", "backend:3000"), ("origin", "http://backend:3000")])));
     }
 }

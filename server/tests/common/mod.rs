@@ -31,9 +31,7 @@ pub async fn portal(extra: &[&str]) -> Portal {
         .output_name("secportal")
         .site_root(dir.join("site").to_string_lossy().to_string())
         .build();
-    let built = server::build(&config, options)
-        .await
-        .expect("portal builds");
+    let built = server::build(&config, options).await.expect("portal builds");
     Portal { built, dir }
 }
 
@@ -56,14 +54,11 @@ impl Answer {
 
     /// `name=value` of the session cookie, ready for a `Cookie` header.
     pub fn session_cookie(&self) -> Option<String> {
-        self.session_cookie_line()
-            .map(|l| l.split(';').next().unwrap().to_string())
+        self.session_cookie_line().map(|l| l.split(';').next().unwrap().to_string())
     }
 
     pub fn location(&self) -> Option<&str> {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
+        self.headers.get(header::LOCATION).and_then(|v| v.to_str().ok())
     }
 }
 
@@ -72,11 +67,7 @@ pub async fn send(router: &Router, req: Request<Body>) -> Answer {
     let status = resp.status();
     let headers = resp.headers().clone();
     let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
 pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
@@ -89,9 +80,7 @@ pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
 
 /// A same-origin form post, as the browser's fetch from the page would send it.
 pub fn post_form(path: &str, form: &[(&str, &str)], cookie: Option<&str>) -> Request<Body> {
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(form)
-        .finish();
+    let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(form).finish();
     let mut b = Request::post(path)
         .header(header::HOST, "127.0.0.1:3000")
         .header(header::ORIGIN, "http://127.0.0.1:3000")
