@@ -12,8 +12,20 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkhss.v5 import (
+    CreateTaskRequest,
+    CreateTaskRequestBody,
+    CreateTaskRequestBodyClusterScanInfo,
     HssClient,
+    ListIacFilesRequest,
     ListKubernetesClusterDetailsRequest,
+    ListTaskResourcesRequest,
+    ListTaskResourcesRequestBody,
+    ListTasksRequest,
+    ListTasksRequestBody,
+    RetryTaskRequest,
+    RetryTaskRequestBody,
+    RetryTaskRequestBodyClusterScanInfo,
+    RetryTaskRequestBodyClusterScanInfoClusterInfoList,
     ShowTaskStatisticsRequest,
 )
 
@@ -62,8 +74,51 @@ def checks(endpoint):
         )
 
     def task_statistics():
-        r = hss.show_task_statistics(ShowTaskStatisticsRequest(task_type="cluster_scan"))
+        r = hss.show_task_statistics(ShowTaskStatisticsRequest(task_type="iac_scan"))
         assert r.total_num == 0 and r.running_num == 0, r
+
+    def cluster_scan_create_list_resources_retry():
+        clusters = hss.list_kubernetes_cluster_details(ListKubernetesClusterDetailsRequest(limit=200)).cluster_info_list
+        flaky = next(c for c in clusters if c.status == "Available" and c.agent_install_failed_num > 0)
+        good = next(c for c in clusters if c.status == "Available" and c.agent_ds_install_status == "Installed"
+                    and c.agent_install_failed_num == 0)
+        body = CreateTaskRequestBody(
+            task_type="cluster_scan",
+            cluster_scan_info=CreateTaskRequestBodyClusterScanInfo(
+                scan_type_list=["cluster_vul", "risk_assessment"], range_type="specific_cluster",
+                cluster_id_list=[flaky.cluster_id, good.cluster_id]),
+        )
+        task_id = hss.create_task(CreateTaskRequest(body=body)).task_id
+        assert task_id
+
+        def listed():
+            q = ListTasksRequestBody(task_type="cluster_scan", task_id=task_id)
+            r = hss.list_tasks(ListTasksRequest(offset=0, limit=10, body=q))
+            assert r.total_num == 1, r
+            return r.data_list[0]
+
+        task = listed()  # the emulator runs with reads:1 here, so one read finishes it
+        assert task.task_status == "finished", task
+        assert task.cluster_scan_info.failed_cluster_num == 1, task
+        res = hss.list_task_resources(ListTaskResourcesRequest(
+            task_id=task_id, offset=0, limit=10, body=ListTaskResourcesRequestBody(task_type="cluster_scan")))
+        failed = next(c for c in res.cluster_scan_data_list if c.cluster_id == flaky.cluster_id)
+        assert failed.scan_status == "failed" and failed.scan_detail_list[0].failed_reason, failed
+        retry = RetryTaskRequestBody(task_type="cluster_scan", cluster_scan_info=RetryTaskRequestBodyClusterScanInfo(
+            range_type="specific_cluster",
+            cluster_info_list=[RetryTaskRequestBodyClusterScanInfoClusterInfoList(cluster_id=flaky.cluster_id)]))
+        hss.retry_task(RetryTaskRequest(task_id=task_id, body=retry))
+        task = listed()
+        assert task.cluster_scan_info.failed_cluster_num == 0, task
+
+    def cluster_scan_without_clusters_is_refused():
+        body = CreateTaskRequestBody(task_type="cluster_scan", cluster_scan_info=CreateTaskRequestBodyClusterScanInfo(
+            scan_type_list=["benchmark"], range_type="specific_cluster"))
+        expect_error(lambda: hss.create_task(CreateTaskRequest(body=body)), 400, "HSS.0001")
+
+    def iac_files_list():
+        r = hss.list_iac_files(ListIacFilesRequest(offset=0, limit=10, scan_type="manual_scan"))
+        assert r.total_num == 0, r
 
     def wrong_secret_is_refused():
         bad = client(HssClient, endpoint, sk="not-the-secret")
@@ -76,6 +131,9 @@ def checks(endpoint):
         clusters_filter_by_name_with_odd_characters,
         clusters_limit_out_of_range,
         task_statistics,
+        cluster_scan_create_list_resources_retry,
+        cluster_scan_without_clusters_is_refused,
+        iac_files_list,
         wrong_secret_is_refused,
     ]
 

@@ -14,7 +14,9 @@ async fn official_python_sdk_talks_to_the_emulator() {
         "{} is missing: run `make setup` (scripts/setup.sh creates the SDK venv)",
         python.display()
     );
-    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), emulator::Config::default()).await.unwrap();
+    let config =
+        emulator::Config { task_timing: emulator::timing::TaskTiming::AfterReads(1), ..Default::default() };
+    let running = emulator::spawn("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
     let script = root.join("interop/sdk_check.py");
     let url = running.base_url();
     let out = tokio::task::spawn_blocking(move || Command::new(python).arg(script).arg(url).output())

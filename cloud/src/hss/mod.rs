@@ -1,7 +1,16 @@
 //! HSS v5 (API reference §2).
 
 mod clusters;
+mod iac;
 mod tasks;
 
 pub use clusters::{Cluster, ClusterList, ClusterQuery};
-pub use tasks::{TaskStatistics, TaskType};
+pub use iac::{
+    validate_upload, IacFile, IacFileList, IacFileQuery, IacScanSource, UploadFile, UploadedFile, MAX_FILES,
+    MAX_FILE_BYTES,
+};
+pub use tasks::{
+    ClusterResult, ClusterScanInfo, ClusterScanSummary, FileResult, IacFileType, IacScanInfo, IacScanSummary,
+    ItemStatus, NewTask, RangeType, Retry, RetryCluster, RetryRange, ScanDetail, ScanType, Task, TaskId,
+    TaskList, TaskQuery, TaskResources, TaskStatistics, TaskStatus, TaskType, TriggerType,
+};
