@@ -31,6 +31,22 @@ impl DataSize {
             Self::Large => 60,
         }
     }
+
+    fn containers(self) -> usize {
+        match self {
+            Self::Small => 40,
+            Self::Default => 240,
+            Self::Large => 5000,
+        }
+    }
+
+    fn images(self) -> usize {
+        match self {
+            Self::Small => 8,
+            Self::Default => 36,
+            Self::Large => 400,
+        }
+    }
 }
 
 /// splitmix64: tiny, good enough for demo data, and stable across platforms and versions.
@@ -97,10 +113,98 @@ pub struct Cluster {
     pub sec_comp_num: i32,
 }
 
+/// A container as the container export sees it; field names are the export header keys.
+#[derive(Clone, Debug, Serialize)]
+pub struct Container {
+    pub container_id: String,
+    pub container_name: String,
+    pub image_name: String,
+    pub pod_name: String,
+    pub cluster_name: String,
+    pub cluster_type: String,
+    pub status: String,
+    pub risky: bool,
+    pub low_risk: i32,
+    pub medium_risk: i32,
+    pub high_risk: i32,
+    pub fatal_risk: i32,
+    pub create_time: i64,
+    pub restart_count: i32,
+    pub cpu_limit: String,
+    pub memory_limit: String,
+}
+
+impl Container {
+    /// The value of an export header key, as the export writes it.
+    pub fn column(&self, key: &str) -> String {
+        match key {
+            "container_id" => self.container_id.clone(),
+            "container_name" => self.container_name.clone(),
+            "image_name" => self.image_name.clone(),
+            "pod_name" => self.pod_name.clone(),
+            "cluster_name" => self.cluster_name.clone(),
+            "cluster_type" => self.cluster_type.clone(),
+            "status" => self.status.clone(),
+            "risky" => self.risky.to_string(),
+            "low_risk" => self.low_risk.to_string(),
+            "medium_risk" => self.medium_risk.to_string(),
+            "high_risk" => self.high_risk.to_string(),
+            "fatal_risk" => self.fatal_risk.to_string(),
+            "create_time" => self.create_time.to_string(),
+            "restart_count" => self.restart_count.to_string(),
+            "cpu_limit" => self.cpu_limit.clone(),
+            "memory_limit" => self.memory_limit.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Vulnerability {
+    pub vul_id: String,
+    pub vul_name: String,
+    /// `linux_vul` or `app_vul`.
+    pub vul_type: String,
+    pub severity: String,
+    pub handle_status: String,
+    pub app_name: String,
+    pub app_version: String,
+    pub fixed_version: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LocalImage {
+    pub image_name: String,
+    pub image_id: String,
+    pub image_digest: String,
+    pub image_version: String,
+    pub local_image_type: String,
+    pub scan_status: String,
+    pub image_size: i64,
+    pub latest_update_time: i64,
+    pub latest_scan_time: i64,
+    pub vul_num: i64,
+    pub unsafe_setting_num: i64,
+    pub malicious_file_num: i64,
+    pub host_num: i64,
+    pub container_num: i64,
+    pub component_num: i64,
+    pub scan_failed_desc: String,
+    pub severity_level: String,
+    pub host_name: String,
+    pub host_id: String,
+    pub agent_id: String,
+    pub non_scan_reason: String,
+    #[serde(skip)]
+    pub vulnerabilities: Vec<Vulnerability>,
+}
+
 /// Everything the emulator serves, made from one seed.
 #[derive(Clone, Debug)]
 pub struct DemoData {
     pub clusters: Vec<Cluster>,
+    pub containers: Vec<Container>,
+    pub images: Vec<LocalImage>,
 }
 
 const CLUSTER_TYPES: &[&str] =
@@ -123,7 +227,7 @@ const VERSIONS: &[&str] = &["v1.28", "v1.29", "v1.30", "v1.31"];
 impl DemoData {
     pub fn generate(seed: u64, size: DataSize) -> Self {
         let mut rng = Rng::new(seed);
-        let clusters = (0..size.clusters())
+        let clusters: Vec<Cluster> = (0..size.clusters())
             .map(|i| {
                 let nodes = 3 + rng.below(20) as i32;
                 let not_installed = if i % 5 == 4 { nodes } else { rng.below(2) as i32 };
@@ -161,8 +265,144 @@ impl DemoData {
                 }
             })
             .collect();
-        Self { clusters }
+        let containers = containers(&mut rng, &clusters, size.containers());
+        let images = images(&mut rng, size.images());
+        Self { clusters, containers, images }
     }
+}
+
+const APPS: &[&str] =
+    &["nginx", "redis", "postgres", "api", "worker", "frontend", "kafka", "grafana", "envoy", "vault"];
+const CONTAINER_STATUS: &[&str] =
+    &["Running", "Running", "Running", "Running", "Waiting", "Terminated", "Isolated", "Paused"];
+const CPU: &[&str] = &["100m", "250m", "500m", "1000m", "2000m", ""];
+const MEMORY: &[&str] = &["128Mi", "256Mi", "512Mi", "1Gi", "2Gi", ""];
+
+fn containers(rng: &mut Rng, clusters: &[Cluster], n: usize) -> Vec<Container> {
+    (0..n)
+        .map(|i| {
+            let app = rng.pick(APPS);
+            // One in eight runs outside any cluster (plain Docker hosts).
+            let cluster =
+                if i % 8 == 7 { None } else { Some(&clusters[rng.below(clusters.len() as u64) as usize]) };
+            let (low, medium, high, fatal) =
+                (rng.below(6) as i32, rng.below(4) as i32, rng.below(3) as i32, (rng.below(10) == 0) as i32);
+            let suffix = format!("{:05x}", rng.below(0xFFFFF));
+            Container {
+                container_id: format!("{:016x}{:016x}", rng.next_u64(), rng.next_u64()),
+                container_name: format!("{app}-{suffix}"),
+                image_name: format!(
+                    "swr.cn-north-4.myhuaweicloud.com/demo/{app}:{}.{}",
+                    1 + rng.below(3),
+                    rng.below(10)
+                ),
+                pod_name: if cluster.is_some() {
+                    format!("{app}-{suffix}-{}", rng.below(100))
+                } else {
+                    String::new()
+                },
+                cluster_name: cluster.map(|c| c.cluster_name.clone()).unwrap_or_default(),
+                cluster_type: cluster.map(|c| c.cluster_type.clone()).unwrap_or_default(),
+                status: rng.pick(CONTAINER_STATUS).to_string(),
+                risky: low + medium + high + fatal > 0,
+                low_risk: low,
+                medium_risk: medium,
+                high_risk: high,
+                fatal_risk: fatal,
+                create_time: EPOCH_MS + rng.below(330 * 24) as i64 * 3_600_000,
+                restart_count: rng.below(5) as i32,
+                cpu_limit: rng.pick(CPU).to_string(),
+                memory_limit: rng.pick(MEMORY).to_string(),
+            }
+        })
+        .collect()
+}
+
+const IMAGE_NAMES: &[&str] =
+    &["nginx", "redis", "postgres", "python", "node", "openjdk", "alpine", "debian", "golang", "busybox"];
+const PACKAGES: &[(&str, &str)] = &[
+    ("openssl", "linux_vul"),
+    ("glibc", "linux_vul"),
+    ("zlib", "linux_vul"),
+    ("curl", "linux_vul"),
+    ("bash", "linux_vul"),
+    ("log4j-core", "app_vul"),
+    ("jackson-databind", "app_vul"),
+    ("lodash", "app_vul"),
+    ("requests", "app_vul"),
+    ("spring-web", "app_vul"),
+];
+const SEVERITIES: &[&str] = &["Low", "Medium", "Medium", "High", "Critical"];
+
+fn images(rng: &mut Rng, n: usize) -> Vec<LocalImage> {
+    (0..n)
+        .map(|i| {
+            let name = rng.pick(IMAGE_NAMES);
+            let scanned = i % 9 != 8;
+            let vulnerabilities: Vec<Vulnerability> = if scanned {
+                (0..rng.below(12))
+                    .map(|_| {
+                        let (pkg, kind) = *rng.pick(PACKAGES);
+                        let year = 2021 + rng.below(5);
+                        Vulnerability {
+                            vul_id: format!("CVE-{year}-{}", 1000 + rng.below(48000)),
+                            vul_name: format!("{pkg} security update"),
+                            vul_type: kind.to_string(),
+                            severity: rng.pick(SEVERITIES).to_string(),
+                            handle_status: if rng.below(4) == 0 { "handled" } else { "unhandled" }
+                                .to_string(),
+                            app_name: pkg.to_string(),
+                            app_version: format!("{}.{}.{}", 1 + rng.below(3), rng.below(10), rng.below(20)),
+                            fixed_version: format!("{}.{}.{}", 1 + rng.below(3), 10 + rng.below(5), 0),
+                        }
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let updated = EPOCH_MS + rng.below(320) as i64 * DAY_MS;
+            let worst = vulnerabilities
+                .iter()
+                .map(|v| v.severity.as_str())
+                .max_by_key(|s| SEVERITIES.iter().rposition(|x| x == s).unwrap_or(0));
+            LocalImage {
+                image_name: format!("demo/{name}"),
+                image_id: format!("sha256:{:016x}{:016x}", rng.next_u64(), rng.next_u64()),
+                image_digest: format!(
+                    "sha256:{:016x}{:016x}{:016x}{:016x}",
+                    rng.next_u64(),
+                    rng.next_u64(),
+                    rng.next_u64(),
+                    rng.next_u64()
+                ),
+                image_version: format!("{}.{}", 1 + rng.below(4), rng.below(20)),
+                local_image_type: if i % 3 == 0 { "swr_image" } else { "other_image" }.to_string(),
+                scan_status: if scanned { "success" } else { "unscan" }.to_string(),
+                image_size: (20 + rng.below(900) as i64) * 1024 * 1024,
+                latest_update_time: updated,
+                latest_scan_time: if scanned { updated + DAY_MS } else { 0 },
+                vul_num: vulnerabilities.len() as i64,
+                unsafe_setting_num: rng.below(3) as i64,
+                malicious_file_num: 0,
+                host_num: 1 + rng.below(4) as i64,
+                container_num: rng.below(6) as i64,
+                component_num: 10 + rng.below(200) as i64,
+                scan_failed_desc: String::new(),
+                severity_level: match worst {
+                    None => "Security",
+                    Some("Low") => "Low",
+                    Some("Medium") => "Medium",
+                    _ => "High",
+                }
+                .to_string(),
+                host_name: format!("ecs-node-{:02}", 1 + rng.below(20)),
+                host_id: rng.uuid(),
+                agent_id: rng.hex_id(),
+                non_scan_reason: String::new(),
+                vulnerabilities,
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ mod iam;
 pub mod seed;
 mod state;
 pub mod timing;
+mod zip;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -1,10 +1,11 @@
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use base64::Engine;
 use time::OffsetDateTime;
 
 use crate::data::{DemoData, Rng};
+use crate::hss::export::ExportTask;
 use crate::hss::iac::IacFile;
 use crate::hss::tasks::HssTask;
 use crate::seed::{DemoProject, DemoUser};
@@ -27,6 +28,10 @@ pub struct Emulator {
     /// Keyed by project id.
     hss_tasks: Mutex<HashMap<String, Vec<HssTask>>>,
     iac_files: Mutex<HashMap<String, Vec<IacFile>>>,
+    /// Export tasks by task id.
+    exports: Mutex<HashMap<String, ExportTask>>,
+    /// How many of the next export tasks will fail (set through the control API).
+    export_failures: Mutex<u32>,
     timing: Mutex<TaskTiming>,
     ids: Mutex<Rng>,
 }
@@ -39,6 +44,8 @@ impl Emulator {
             tokens: Mutex::new(HashMap::new()),
             hss_tasks: Mutex::new(HashMap::new()),
             iac_files: Mutex::new(HashMap::new()),
+            exports: Mutex::new(HashMap::new()),
+            export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
             ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
             config,
@@ -70,6 +77,39 @@ impl Emulator {
 
     pub fn iac_files(&self, project_id: &str) -> Vec<IacFile> {
         self.iac_files.lock().expect("file map").get(project_id).cloned().unwrap_or_default()
+    }
+
+    pub fn add_export(&self, task: ExportTask) {
+        self.exports.lock().expect("exports").insert(task.task_id.clone(), task);
+    }
+
+    pub fn with_export<R>(&self, task_id: &str, f: impl FnOnce(&mut ExportTask) -> R) -> Option<R> {
+        self.exports.lock().expect("exports").get_mut(task_id).map(f)
+    }
+
+    /// The file of an export task that `ready` says may be downloaded.
+    pub fn export_file(
+        &self,
+        file_id: &str,
+        ready: impl Fn(&ExportTask) -> bool,
+    ) -> Option<(String, Arc<Vec<u8>>)> {
+        let exports = self.exports.lock().expect("exports");
+        exports
+            .values()
+            .find(|t| t.file_id == file_id && ready(t))
+            .map(|t| (t.file_name.clone(), t.content.clone()))
+    }
+
+    /// Makes the next `n` export tasks fail.
+    pub fn fail_next_exports(&self, n: u32) {
+        *self.export_failures.lock().expect("failures") = n;
+    }
+
+    pub(crate) fn take_export_failure(&self) -> bool {
+        let mut n = self.export_failures.lock().expect("failures");
+        let fail = *n > 0;
+        *n = n.saturating_sub(1);
+        fail
     }
 
     pub fn add_iac_files(&self, project_id: &str, files: Vec<IacFile>) {

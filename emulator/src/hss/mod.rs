@@ -2,7 +2,9 @@
 //! body; HSS reports "not found" as 400 HSS.0011, never 404.
 
 mod clusters;
+pub mod export;
 pub mod iac;
+mod images;
 pub mod tasks;
 
 use std::collections::HashMap;
@@ -26,6 +28,11 @@ pub fn routes(emu: Arc<Emulator>) -> Router<Arc<Emulator>> {
         .route("/v5/{project_id}/common/tasks/{task_id}/retry", put(tasks::retry))
         .route("/v5/{project_id}/common/files/batch-upload", post(iac::upload))
         .route("/v5/{project_id}/container/iac/files", get(iac::list))
+        .route("/v5/{project_id}/container/export-task", post(export::containers))
+        .route("/v5/{project_id}/image/local-vulnerability/export", post(export::local_vulnerabilities))
+        .route("/v5/{project_id}/export-task/{task_id}", get(export::status))
+        .route("/v5/{project_id}/download/{file_id}", get(export::download))
+        .route("/v5/{project_id}/image/local-repositories", get(images::list))
         .layer(axum::middleware::from_fn_with_state(emu, crate::gateway::require_identity))
 }
 
