@@ -5,13 +5,23 @@ Usage: sdk_check.py http://127.0.0.1:PORT
 Prints one line per check and ends with "N passed, N failed"; exits non-zero on any failure.
 """
 
+import io
 import sys
 import traceback
+import zipfile
 
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkhss.v5 import (
+    BatchExportLocalVulInfoRequestInfo,
+    BatchExportLocalVulTaskRequest,
+    ExportContainerListRequest,
+    ExportContainerListRequestBody,
+    ExportContainerListRequestBodyCreateTime,
+    ListDownloadExportedFileRequest,
+    ListImageLocalRequest,
+    ListQueryExportTaskRequest,
     CreateTaskRequest,
     CreateTaskRequestBody,
     CreateTaskRequestBodyClusterScanInfo,
@@ -120,6 +130,39 @@ def checks(endpoint):
         r = hss.list_iac_files(ListIacFilesRequest(offset=0, limit=10, scan_type="manual_scan"))
         assert r.total_num == 0, r
 
+    def finished_export(task_id):
+        state = hss.list_query_export_task(ListQueryExportTaskRequest(task_id=task_id, region="cn-north-4"))
+        assert state.task_status == "success" and state.file_id and state.file_name.endswith(".zip"), state
+        resp = hss.list_download_exported_file(ListDownloadExportedFileRequest(file_id=state.file_id, region="cn-north-4"))
+        chunks = []
+        resp.consume_download_stream(lambda stream: chunks.extend(stream.iter_content(64 * 1024)))
+        data = b"".join(chunks)
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        assert zf.testzip() is None
+        return zf.read(zf.namelist()[0]).decode("utf-8-sig").splitlines()
+
+    def container_export_and_download():
+        body = ExportContainerListRequestBody(
+            export_headers=[["container_name", "Name"], ["status", "State"]],
+            status="Running",
+            create_time=ExportContainerListRequestBodyCreateTime(start_time=0, end_time=4102444800000),
+        )
+        task_id = hss.export_container_list(ExportContainerListRequest(export_size=7, body=body)).task_id
+        lines = finished_export(task_id)
+        assert lines[0] == "Name,State" and len(lines) == 8, lines[:3]
+
+    def local_vulnerability_export_and_download():
+        images = hss.list_image_local(ListImageLocalRequest(offset=0, limit=50, has_vul=True)).data_list
+        ids = [i.image_id for i in images[:2]]
+        info = BatchExportLocalVulInfoRequestInfo(image_id_list=ids, operate_all=False)
+        r = hss.batch_export_local_vul_task(BatchExportLocalVulTaskRequest(region="cn-north-4", export_size=500, body=info))
+        lines = finished_export(r.task_id)
+        assert len(lines) - 1 == r.record_total_num > 0, (r, lines[:2])
+
+    def container_export_without_headers_is_refused():
+        body = ExportContainerListRequestBody(export_headers=[], status="Running")
+        expect_error(lambda: hss.export_container_list(ExportContainerListRequest(body=body)), 400, "HSS.0001")
+
     def wrong_secret_is_refused():
         bad = client(HssClient, endpoint, sk="not-the-secret")
         expect_error(
@@ -134,6 +177,9 @@ def checks(endpoint):
         cluster_scan_create_list_resources_retry,
         cluster_scan_without_clusters_is_refused,
         iac_files_list,
+        container_export_and_download,
+        local_vulnerability_export_and_download,
+        container_export_without_headers_is_refused,
         wrong_secret_is_refused,
     ]
 

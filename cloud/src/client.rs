@@ -52,10 +52,21 @@ impl CloudClient {
         region: &str,
         path: &str,
     ) -> Result<RequestBuilder> {
+        Ok(self.request_streaming(method, service, region, path)?.timeout(self.config.request_timeout))
+    }
+
+    /// Like [`Self::request`] but without the whole-request timeout, for streamed downloads.
+    pub(crate) fn request_streaming(
+        &self,
+        method: reqwest::Method,
+        service: Service,
+        region: &str,
+        path: &str,
+    ) -> Result<RequestBuilder> {
         let mut url = self.endpoints.base(service, region)?;
         let base_path = url.path().trim_end_matches('/').to_string();
         url.set_path(&format!("{base_path}{path}"));
-        Ok(self.http.request(method, url).timeout(self.config.request_timeout))
+        Ok(self.http.request(method, url))
     }
 
     /// Sends and turns every non-2xx answer into [`CloudError::Api`].

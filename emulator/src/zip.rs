@@ -50,7 +50,7 @@ pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
             h.extend_from_slice(&(name.len() as u16).to_le_bytes());
             h.extend_from_slice(&0u16.to_le_bytes()); // extra
             if central_dir {
-                h.extend_from_slice(&[0u8; 8]); // comment len, disk, internal attrs
+                h.extend_from_slice(&[0u8; 6]); // comment len, disk, internal attrs
                 h.extend_from_slice(&0u32.to_le_bytes()); // external attrs
                 h.extend_from_slice(&offset.to_le_bytes());
             }
