@@ -199,12 +199,63 @@ pub struct LocalImage {
     pub vulnerabilities: Vec<Vulnerability>,
 }
 
+#[derive(Clone, Debug, Serialize)]
+pub struct DbssInstance {
+    pub id: String,
+    #[serde(skip)]
+    pub project_id: String,
+    pub name: String,
+    pub comment: String,
+    pub resource_id: String,
+    pub resource_spec_code: String,
+    pub specification: String,
+    pub version: String,
+    pub charge_model: String,
+    pub status: String,
+    pub task: String,
+    pub cpu: i32,
+    pub ram: i32,
+    pub config_num: i32,
+    pub database_limit: i32,
+    pub connect_ip: String,
+    pub region: String,
+    pub zone: String,
+    pub created: String,
+    pub expired: String,
+    pub keep_days: String,
+    pub remain_days: String,
+}
+
+/// Built-in masking rules every instance starts with: (name, substitution, on).
+pub const BUILT_IN_RULES: &[(&str, &str, bool)] = &[
+    ("Passport NO.", "******", true),
+    ("ID card", "******", true),
+    ("Bank card", "******", true),
+    ("Mobile phone number", "***", true),
+    ("Landline number", "***", false),
+    ("Email address", "***@***", true),
+    ("IPv4 address", "*.*.*.*", false),
+    ("MAC address", "**:**:**:**:**:**", false),
+    ("Home address", "******", false),
+    ("Vehicle licence plate", "*****", false),
+    ("Chinese name", "**", false),
+    ("Unified social credit code", "******", false),
+];
+
+/// Custom rules seeded on each active instance: (name, regex, substitution, on).
+pub const CUSTOM_RULES: &[(&str, &str, &str, bool)] = &[
+    ("EmployeeId", r"E\d{6}", "E******", false),
+    ("Contract number", r"HT-\d{4}-\d{5}", "HT-****-*****", true),
+    ("Internal hostname", r"[a-z]+-prod-\d{2}\.corp", "***.corp", true),
+];
+
 /// Everything the emulator serves, made from one seed.
 #[derive(Clone, Debug)]
 pub struct DemoData {
     pub clusters: Vec<Cluster>,
     pub containers: Vec<Container>,
     pub images: Vec<LocalImage>,
+    pub dbss_instances: Vec<DbssInstance>,
 }
 
 const CLUSTER_TYPES: &[&str] =
@@ -267,7 +318,8 @@ impl DemoData {
             .collect();
         let containers = containers(&mut rng, &clusters, size.containers());
         let images = images(&mut rng, size.images());
-        Self { clusters, containers, images }
+        let dbss_instances = dbss_instances(&mut rng);
+        Self { clusters, containers, images, dbss_instances }
     }
 }
 
@@ -421,4 +473,47 @@ mod tests {
         assert_eq!(a.clusters.len(), 12);
         assert!(a.clusters.iter().any(|c| c.status != "Available"), "some clusters cannot be scanned");
     }
+}
+
+fn dbss_instances(rng: &mut Rng) -> Vec<DbssInstance> {
+    let plan: &[(&str, &str, &str, &str)] = &[
+        ("5f6a2b7c9d0e41f3a8b6c4d2e0f19a37", "dbss-prod-orders", "ACTIVE", "cn-north-4a"),
+        ("5f6a2b7c9d0e41f3a8b6c4d2e0f19a37", "dbss-prod-payments", "ACTIVE", "cn-north-4b"),
+        ("5f6a2b7c9d0e41f3a8b6c4d2e0f19a37", "dbss-staging", "SHUTOFF", "cn-north-4a"),
+        ("5f6a2b7c9d0e41f3a8b6c4d2e0f19a37", "dbss-analytics", "FROZEN", "cn-north-4c"),
+        ("8c3e1d9b7a6f45e2b0c4d8f1a3e5b7c9", "dbss-sg-main", "ACTIVE", "ap-southeast-1a"),
+    ];
+    plan.iter()
+        .map(|(project, name, status, zone)| {
+            let (spec, cpu, ram, dbs) = *rng.pick(&[
+                ("dbss.bypassaudit.low", 4, 16, 3),
+                ("dbss.bypassaudit.medium", 8, 32, 6),
+                ("dbss.bypassaudit.high", 16, 64, 30),
+            ]);
+            DbssInstance {
+                id: rng.hex_id(),
+                project_id: project.to_string(),
+                name: name.to_string(),
+                comment: String::new(),
+                resource_id: rng.uuid(),
+                resource_spec_code: spec.to_string(),
+                specification: format!("{cpu}U{ram}G"),
+                version: "23.08.28.102209".to_string(),
+                charge_model: "Period".to_string(),
+                status: status.to_string(),
+                task: "NO_TASK".to_string(),
+                cpu,
+                ram,
+                config_num: 2,
+                database_limit: dbs,
+                connect_ip: format!("192.168.{}.{}", rng.below(255), 2 + rng.below(250)),
+                region: zone.trim_end_matches(char::is_alphabetic).to_string(),
+                zone: zone.to_string(),
+                created: "2025-03-01T08:00:00Z".to_string(),
+                expired: "2027-03-01T08:00:00Z".to_string(),
+                keep_days: "0".to_string(),
+                remain_days: "98".to_string(),
+            }
+        })
+        .collect()
 }

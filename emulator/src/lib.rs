@@ -3,6 +3,7 @@
 //! so a misunderstanding in one cannot hide behind the other.
 
 pub mod data;
+mod dbss;
 mod fault;
 mod gateway;
 mod hss;
@@ -48,6 +49,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
     Router::new()
         .merge(iam::routes())
         .merge(hss::routes(emulator.clone()))
+        .merge(dbss::routes(emulator.clone()))
         .layer(axum::middleware::from_fn(fault::request_id))
         .with_state(emulator)
 }

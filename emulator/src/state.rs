@@ -5,6 +5,7 @@ use base64::Engine;
 use time::OffsetDateTime;
 
 use crate::data::{DemoData, Rng};
+use crate::dbss::{MaskRule, Masking};
 use crate::hss::export::ExportTask;
 use crate::hss::iac::IacFile;
 use crate::hss::tasks::HssTask;
@@ -28,6 +29,8 @@ pub struct Emulator {
     /// Keyed by project id.
     hss_tasks: Mutex<HashMap<String, Vec<HssTask>>>,
     iac_files: Mutex<HashMap<String, Vec<IacFile>>>,
+    /// DBSS masking state by instance id, made from the seed on first use.
+    masking: Mutex<HashMap<String, Masking>>,
     /// Export tasks by task id.
     exports: Mutex<HashMap<String, ExportTask>>,
     /// How many of the next export tasks will fail (set through the control API).
@@ -45,6 +48,7 @@ impl Emulator {
             hss_tasks: Mutex::new(HashMap::new()),
             iac_files: Mutex::new(HashMap::new()),
             exports: Mutex::new(HashMap::new()),
+            masking: Mutex::new(HashMap::new()),
             export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
             ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
@@ -77,6 +81,50 @@ impl Emulator {
 
     pub fn iac_files(&self, project_id: &str) -> Vec<IacFile> {
         self.iac_files.lock().expect("file map").get(project_id).cloned().unwrap_or_default()
+    }
+
+    /// A copy of an instance's masking state.
+    pub fn masking(&self, instance_id: &str) -> Masking {
+        self.with_masking(instance_id, |m| m.clone())
+    }
+
+    pub fn with_masking<R>(&self, instance_id: &str, f: impl FnOnce(&mut Masking) -> R) -> R {
+        let mut all = self.masking.lock().expect("masking");
+        let m = all.entry(instance_id.to_string()).or_insert_with(|| self.seed_masking(instance_id));
+        f(m)
+    }
+
+    fn seed_masking(&self, instance_id: &str) -> Masking {
+        let mut rng =
+            Rng::new(self.config.seed ^ instance_id.bytes().fold(0u64, |h, b| h.wrapping_mul(31) ^ b as u64));
+        let mut id = || rule_id(&mut rng);
+        let mut rules: Vec<MaskRule> = crate::data::BUILT_IN_RULES
+            .iter()
+            .map(|(name, value, on)| MaskRule {
+                id: id(),
+                name: name.to_string(),
+                kind: "BUILD_IN".into(),
+                regex: "-".into(),
+                mask_value: value.to_string(),
+                status: if *on { "ON" } else { "OFF" }.into(),
+                operate_time: "2025-03-01T08:00:00Z".into(),
+            })
+            .collect();
+        rules.extend(crate::data::CUSTOM_RULES.iter().map(|(name, regex, value, on)| MaskRule {
+            id: id(),
+            name: name.to_string(),
+            kind: "USER_DEFINE".into(),
+            regex: regex.to_string(),
+            mask_value: value.to_string(),
+            status: if *on { "ON" } else { "OFF" }.into(),
+            operate_time: "2025-06-01T10:00:00Z".into(),
+        }));
+        Masking { rules, mask_switch: "ON".into(), result_switch: "OFF".into() }
+    }
+
+    /// A 20-character opaque rule id, like `n34W2ngBo47GiyUSKOVl`.
+    pub fn next_rule_id(&self) -> String {
+        rule_id(&mut self.ids.lock().expect("id generator"))
     }
 
     pub fn add_export(&self, task: ExportTask) {
@@ -151,4 +199,9 @@ impl Emulator {
     pub fn revoke_all_tokens(&self) {
         self.tokens.lock().expect("token map").clear();
     }
+}
+
+fn rule_id(rng: &mut Rng) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    (0..20).map(|_| ALPHABET[rng.below(ALPHABET.len() as u64) as usize] as char).collect()
 }
