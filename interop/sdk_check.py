@@ -13,6 +13,23 @@ import zipfile
 from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkdbss.v1 import (
+    BatchSwitchesRequestNew,
+    CreateSensitiveMaskRuleRequest,
+    DbssClient,
+    DeleteSensitiveRulesRequest,
+    ListAuditInstancesRequest,
+    ListAuditSensitiveMasksNewRequest,
+    ListAuditSensitiveMasksRequest,
+    MaskRuleRequest,
+    SetSensitiveMaskRuleSwitchRequest,
+    SetSensitiveResultSwitchRequest,
+    SetSensitiveSwitchRequest,
+    ShowSensitiveMaskSwitchRequest,
+    ShowSensitiveResultSwitchRequest,
+    SwitchStatus,
+    UpdateSensitiveMaskRuleRequest,
+)
 from huaweicloudsdkhss.v5 import (
     BatchExportLocalVulInfoRequestInfo,
     BatchExportLocalVulTaskRequest,
@@ -163,6 +180,51 @@ def checks(endpoint):
         body = ExportContainerListRequestBody(export_headers=[], status="Running")
         expect_error(lambda: hss.export_container_list(ExportContainerListRequest(body=body)), 400, "HSS.0001")
 
+    dbss = client(DbssClient, endpoint)
+
+    def active_instance():
+        r = dbss.list_audit_instances(ListAuditInstancesRequest(offset="0", limit="100"))
+        assert r.total == 4, r
+        return next(i.id for i in r.servers if i.status == "ACTIVE")
+
+    def dbss_rules_both_list_apis():
+        iid = active_instance()
+        old = dbss.list_audit_sensitive_masks(ListAuditSensitiveMasksRequest(instance_id=iid, offset="0", limit="10"))
+        new = dbss.list_audit_sensitive_masks_new(ListAuditSensitiveMasksNewRequest(instance_id=iid, offset="0", limit="10"))
+        assert old.total == new.total == 15 and len(old.rules) == 10, old
+        assert old.rules[0].type == "BUILD_IN" and old.rules[0].name == "Passport NO.", old.rules[0]
+
+    def dbss_rule_lifecycle():
+        iid = active_instance()
+        body = MaskRuleRequest(rule_name="SDK rule", mask_regex=r"SDK-\d{4}", mask_value="SDK-****")
+        assert dbss.create_sensitive_mask_rule(CreateSensitiveMaskRuleRequest(instance_id=iid, body=body)).status == "SUCCESS"
+        rules = dbss.list_audit_sensitive_masks_new(
+            ListAuditSensitiveMasksNewRequest(instance_id=iid, offset="0", limit="100")).rules
+        rid = next(r.id for r in rules if r.name == "SDK rule")
+        body = MaskRuleRequest(rule_name="SDK rule 2", mask_regex=r"SDK-\d{5}", mask_value="SDK-*****")
+        dbss.update_sensitive_mask_rule(UpdateSensitiveMaskRuleRequest(instance_id=iid, id=rid, body=body))
+        dbss.set_sensitive_mask_rule_switch(SetSensitiveMaskRuleSwitchRequest(
+            instance_id=iid, body=BatchSwitchesRequestNew(ids=[rid], status="OFF")))
+        rules = dbss.list_audit_sensitive_masks_new(
+            ListAuditSensitiveMasksNewRequest(instance_id=iid, offset="0", limit="100")).rules
+        edited = next(r for r in rules if r.id == rid)
+        assert (edited.name, edited.status) == ("SDK rule 2", "OFF"), edited
+        dbss.delete_sensitive_rules(DeleteSensitiveRulesRequest(instance_id=iid, id=rid))
+
+    def dbss_switches():
+        iid = active_instance()
+        assert dbss.show_sensitive_mask_switch(ShowSensitiveMaskSwitchRequest(instance_id=iid)).status == "ON"
+        dbss.set_sensitive_switch(SetSensitiveSwitchRequest(instance_id=iid, body=SwitchStatus(status="OFF")))
+        assert dbss.show_sensitive_mask_switch(ShowSensitiveMaskSwitchRequest(instance_id=iid)).status == "OFF"
+        dbss.set_sensitive_result_switch(SetSensitiveResultSwitchRequest(instance_id=iid, body=SwitchStatus(status="ON")))
+        assert dbss.show_sensitive_result_switch(ShowSensitiveResultSwitchRequest(instance_id=iid)).status == "ON"
+
+    def dbss_invalid_regex_is_refused():
+        iid = active_instance()
+        body = MaskRuleRequest(rule_name="Broken", mask_regex="a(b", mask_value="x")
+        expect_error(lambda: dbss.create_sensitive_mask_rule(CreateSensitiveMaskRuleRequest(instance_id=iid, body=body)),
+                     400, "DBSS.10000001")
+
     def wrong_secret_is_refused():
         bad = client(HssClient, endpoint, sk="not-the-secret")
         expect_error(
@@ -180,6 +242,10 @@ def checks(endpoint):
         container_export_and_download,
         local_vulnerability_export_and_download,
         container_export_without_headers_is_refused,
+        dbss_rules_both_list_apis,
+        dbss_rule_lifecycle,
+        dbss_switches,
+        dbss_invalid_regex_is_refused,
         wrong_secret_is_refused,
     ]
 

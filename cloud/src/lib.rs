@@ -5,6 +5,7 @@
 
 mod auth;
 mod client;
+pub mod dbss;
 mod endpoints;
 mod error;
 pub mod hss;

@@ -30,6 +30,16 @@ pub fn hss_paging(offset: i64, limit: i64) -> Result<()> {
     range("limit", limit, 10, 200)
 }
 
+/// An id that goes into a URL path: 1–64 characters of letters, digits, `-` and `_`.
+pub fn path_id<'a>(field: &'static str, id: &'a str) -> Result<&'a str> {
+    text(field, id, 1, 64)?;
+    if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
+        Ok(id)
+    } else {
+        Err(CloudError::invalid(field, "letters, digits, '-' and '_' only"))
+    }
+}
+
 /// A string enum of the API as a Rust enum: its wire names, and parsing that lists them.
 macro_rules! wire_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {

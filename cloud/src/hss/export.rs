@@ -5,7 +5,7 @@ use futures_util::Stream;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{opt_text, range, text, wire_enum};
+use crate::validate::{opt_text, path_id, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
 wire_enum! {
@@ -223,7 +223,7 @@ impl CloudClient {
 
     /// `GET /v5/{project_id}/export-task/{task_id}`.
     pub async fn hss_export_status(&self, caller: &Caller, task_id: &str) -> Result<ExportTaskState> {
-        let task_id = super::tasks::path_id("task_id", task_id)?;
+        let task_id = path_id("task_id", task_id)?;
         let path = Self::project_path(caller, "v5", &format!("/export-task/{task_id}"))?;
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?;
         let resp = self.call(Service::Hss, caller, req).await?;
@@ -232,7 +232,7 @@ impl CloudClient {
 
     /// `GET /v5/{project_id}/download/{file_id}`: the file as a stream, never held whole.
     pub async fn hss_download(&self, caller: &Caller, file_id: &str) -> Result<Download> {
-        let file_id = super::tasks::path_id("file_id", file_id)?;
+        let file_id = path_id("file_id", file_id)?;
         let path = Self::project_path(caller, "v5", &format!("/download/{file_id}"))?;
         // No whole-request timeout: a large file may take long; the connect timeout still holds.
         let req = self.request_streaming(Method::GET, Service::Hss, &caller.region, &path)?;

@@ -3,7 +3,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
-use crate::validate::{hss_paging, opt_text, range, text, wire_enum};
+use crate::validate::{hss_paging, opt_text, path_id, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
 wire_enum! {
@@ -355,15 +355,5 @@ impl CloudClient {
             .query(&[("task_type", task_type.as_str())]);
         let resp = self.call(Service::Hss, caller, req).await?;
         Self::json(Service::Hss, resp).await
-    }
-}
-
-/// An id that goes into a URL path: 1–64 characters of letters, digits, `-` and `_`.
-pub(crate) fn path_id<'a>(field: &'static str, id: &'a str) -> Result<&'a str> {
-    text(field, id, 1, 64)?;
-    if id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') {
-        Ok(id)
-    } else {
-        Err(CloudError::invalid(field, "letters, digits, '-' and '_' only"))
     }
 }
