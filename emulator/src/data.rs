@@ -249,9 +249,72 @@ pub const CUSTOM_RULES: &[(&str, &str, &str, bool)] = &[
     ("Internal hostname", r"[a-z]+-prod-\d{2}\.corp", "***.corp", true),
 ];
 
+#[derive(Clone, Debug, Serialize)]
+pub struct SecurityLevel {
+    pub level_id: String,
+    pub security_level_name: String,
+    pub color_number: i32,
+    pub security_level_desc: String,
+    pub category: String,
+    pub sort_weight: i32,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ScanJob {
+    pub id: String,
+    pub name: String,
+    pub cycle: String,
+    pub status: String,
+    pub last_run_time: i64,
+    pub create_time: i64,
+    pub start_time: i64,
+    pub last_scan_risk: String,
+    pub use_nlp: bool,
+    pub open: bool,
+    pub security_level_name: String,
+    pub security_level_color: i32,
+    pub asset_infos: Vec<serde_json::Value>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Classification {
+    pub id: String,
+    pub job_id: String,
+    pub task_id: String,
+    pub asset_id: String,
+    pub asset_name: String,
+    pub asset_type: String,
+    pub object_name: String,
+    pub object_full_path: String,
+    pub security_level_name: String,
+    pub security_level_id: String,
+    pub security_level_color: i32,
+    pub classification_name: String,
+    pub rule_name: String,
+    pub matched_example: String,
+    pub scan_time: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct ExportBucket {
+    pub id: String,
+    pub asset_name: String,
+    pub bind_task: bool,
+    pub bucket_location: String,
+    pub bucket_name: String,
+    pub bucket_policy: String,
+    pub create_time: i64,
+    pub enable_audit_status: bool,
+    pub is_deleted: bool,
+}
+
 /// Everything the emulator serves, made from one seed.
 #[derive(Clone, Debug)]
 pub struct DemoData {
+    pub security_levels: Vec<SecurityLevel>,
+    pub scan_jobs: Vec<ScanJob>,
+    pub classifications: Vec<Classification>,
+    pub export_buckets: Vec<ExportBucket>,
     pub clusters: Vec<Cluster>,
     pub containers: Vec<Container>,
     pub images: Vec<LocalImage>,
@@ -319,7 +382,17 @@ impl DemoData {
         let containers = containers(&mut rng, &clusters, size.containers());
         let images = images(&mut rng, size.images());
         let dbss_instances = dbss_instances(&mut rng);
-        Self { clusters, containers, images, dbss_instances }
+        let (security_levels, scan_jobs, classifications, export_buckets) = dsc(&mut rng, size);
+        Self {
+            security_levels,
+            scan_jobs,
+            classifications,
+            export_buckets,
+            clusters,
+            containers,
+            images,
+            dbss_instances,
+        }
     }
 }
 
@@ -516,4 +589,124 @@ fn dbss_instances(rng: &mut Rng) -> Vec<DbssInstance> {
             }
         })
         .collect()
+}
+
+type Dsc = (Vec<SecurityLevel>, Vec<ScanJob>, Vec<Classification>, Vec<ExportBucket>);
+
+fn dsc(rng: &mut Rng, size: DataSize) -> Dsc {
+    let levels: Vec<SecurityLevel> =
+        [("L1 Public", 1), ("L2 Internal", 2), ("L3 Sensitive", 3), ("L4 Secret", 4)]
+            .iter()
+            .map(|(name, color)| SecurityLevel {
+                level_id: rng.hex_id(),
+                security_level_name: name.to_string(),
+                color_number: *color,
+                security_level_desc: format!("{name} data"),
+                category: "BUILT_IN".into(),
+                sort_weight: *color,
+            })
+            .collect();
+    let assets: &[(&str, &str)] = &[
+        ("obs-hr-archive", "OBS"),
+        ("obs-customer-exports", "OBS"),
+        ("rds-orders", "DATABASE"),
+        ("rds-crm", "DATABASE"),
+        ("mrs-hive-logs", "BIGDATA"),
+    ];
+    let plan: &[(&str, &str, &str)] = &[
+        ("weekly-obs-scan", "WEEK", "FINISHED"),
+        ("crm-database-audit", "MONTH", "FINISHED"),
+        ("orders-pii-check", "ONCE", "FINISHED"),
+        ("bigdata-discovery", "DAY", "RUNNING"),
+        ("legacy-archive-scan", "ONCE", "FAILED"),
+        ("new-bucket-onboarding", "ONCE", "INIT"),
+    ];
+    let per_job = match size {
+        DataSize::Small => 12,
+        DataSize::Default => 40,
+        DataSize::Large => 800,
+    };
+    let kinds: &[(&str, &str, &str)] = &[
+        ("Personal information", "ID card number", "110101********1234"),
+        ("Personal information", "Mobile phone number", "138****5678"),
+        ("Financial", "Bank card number", "6222 **** **** 0123"),
+        ("Contact", "Email address", "l***@example.com"),
+        ("Credentials", "Access key", "AK****************"),
+        ("Business", "Contract number", "HT-2025-*****"),
+    ];
+    let mut jobs = Vec::new();
+    let mut results = Vec::new();
+    for (n, (name, cycle, status)) in plan.iter().enumerate() {
+        let created = EPOCH_MS + (n as i64 * 20 + rng.below(10) as i64) * DAY_MS;
+        let job_assets: Vec<&(&str, &str)> = (0..2).map(|k| &assets[(n + k) % assets.len()]).collect();
+        let job_id = rng.uuid();
+        let worst = &levels[(2 + n % 2).min(3)];
+        jobs.push(ScanJob {
+            id: job_id.clone(),
+            name: name.to_string(),
+            cycle: cycle.to_string(),
+            status: status.to_string(),
+            last_run_time: created + DAY_MS,
+            create_time: created,
+            start_time: created + DAY_MS,
+            last_scan_risk: worst.security_level_name.clone(),
+            use_nlp: n % 2 == 0,
+            open: true,
+            security_level_name: worst.security_level_name.clone(),
+            security_level_color: worst.color_number,
+            asset_infos: job_assets
+                .iter()
+                .map(|(a, t)| serde_json::json!({"asset_id": a, "asset_type": t}))
+                .collect(),
+        });
+        if *status != "FINISHED" {
+            continue;
+        }
+        for i in 0..per_job {
+            let (asset, kind) = job_assets[i % job_assets.len()];
+            let level = &levels[rng.below(4) as usize];
+            let (class, rule, example) = *rng.pick(kinds);
+            let object = if *kind == "OBS" {
+                format!("exports/2025/{:02}/part-{:04}.csv", 1 + rng.below(12), i)
+            } else {
+                format!(
+                    "{}.{}",
+                    rng.pick(&["customers", "orders", "employees", "payments"]),
+                    rng.pick(&["phone", "email", "id_no", "card_no"])
+                )
+            };
+            results.push(Classification {
+                id: rng.hex_id(),
+                job_id: job_id.clone(),
+                task_id: rng.hex_id(),
+                asset_id: asset.to_string(),
+                asset_name: asset.to_string(),
+                asset_type: kind.to_string(),
+                object_full_path: format!("{asset}/{object}"),
+                object_name: object,
+                security_level_name: level.security_level_name.clone(),
+                security_level_id: level.level_id.clone(),
+                security_level_color: level.color_number,
+                classification_name: class.to_string(),
+                rule_name: rule.to_string(),
+                matched_example: example.to_string(),
+                scan_time: created + DAY_MS + i as i64 * 60_000,
+            });
+        }
+    }
+    let buckets = ["dsc-results-prod", "dsc-results-audit", "security-team-exports"]
+        .iter()
+        .map(|b| ExportBucket {
+            id: rng.hex_id(),
+            asset_name: b.to_string(),
+            bind_task: false,
+            bucket_location: "cn-north-4".into(),
+            bucket_name: b.to_string(),
+            bucket_policy: "Private".into(),
+            create_time: EPOCH_MS,
+            enable_audit_status: true,
+            is_deleted: false,
+        })
+        .collect();
+    (levels, jobs, results, buckets)
 }

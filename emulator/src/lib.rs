@@ -4,6 +4,7 @@
 
 pub mod data;
 mod dbss;
+mod dsc;
 mod fault;
 mod gateway;
 mod hss;
@@ -11,6 +12,7 @@ mod iam;
 pub mod seed;
 mod state;
 pub mod timing;
+mod xlsx;
 mod zip;
 
 use std::net::SocketAddr;
@@ -50,6 +52,7 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(iam::routes())
         .merge(hss::routes(emulator.clone()))
         .merge(dbss::routes(emulator.clone()))
+        .merge(dsc::routes(emulator.clone()))
         .layer(axum::middleware::from_fn(fault::request_id))
         .with_state(emulator)
 }

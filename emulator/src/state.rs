@@ -31,6 +31,8 @@ pub struct Emulator {
     iac_files: Mutex<HashMap<String, Vec<IacFile>>>,
     /// DBSS masking state by instance id, made from the seed on first use.
     masking: Mutex<HashMap<String, Masking>>,
+    /// DSC exports, one per project and job.
+    dsc_exports: Mutex<crate::dsc::Exports>,
     /// Export tasks by task id.
     exports: Mutex<HashMap<String, ExportTask>>,
     /// How many of the next export tasks will fail (set through the control API).
@@ -49,6 +51,7 @@ impl Emulator {
             iac_files: Mutex::new(HashMap::new()),
             exports: Mutex::new(HashMap::new()),
             masking: Mutex::new(HashMap::new()),
+            dsc_exports: Mutex::new(HashMap::new()),
             export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
             ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
@@ -125,6 +128,30 @@ impl Emulator {
     /// A 20-character opaque rule id, like `n34W2ngBo47GiyUSKOVl`.
     pub fn next_rule_id(&self) -> String {
         rule_id(&mut self.ids.lock().expect("id generator"))
+    }
+
+    pub fn set_dsc_export(&self, project_id: &str, job_id: &str, export: crate::dsc::DscExport) {
+        self.dsc_exports.lock().expect("dsc exports").insert(crate::dsc::key(project_id, job_id), export);
+    }
+
+    pub fn with_dsc_export<R>(
+        &self,
+        project_id: &str,
+        job_id: &str,
+        f: impl FnOnce(&mut crate::dsc::DscExport) -> R,
+    ) -> Option<R> {
+        self.dsc_exports.lock().expect("dsc exports").get_mut(&crate::dsc::key(project_id, job_id)).map(f)
+    }
+
+    /// A finished export's file by its URL token.
+    pub fn dsc_file(&self, token: &str) -> Option<Arc<Vec<u8>>> {
+        let timing = self.task_timing();
+        let now = crate::timing::now_ms();
+        let exports = self.dsc_exports.lock().expect("dsc exports");
+        exports
+            .values()
+            .find(|x| x.file_token == token && !x.fails && x.clock.done(timing, now))
+            .map(|x| x.content.clone())
     }
 
     pub fn add_export(&self, task: ExportTask) {
