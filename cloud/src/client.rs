@@ -73,13 +73,7 @@ impl CloudClient {
     pub(crate) async fn send(&self, service: Service, req: RequestBuilder) -> Result<Response> {
         let name = service.name();
         let resp = req.send().await.map_err(|e| transport_error(name, e))?;
-        if resp.status().is_success() {
-            return Ok(resp);
-        }
-        let status = resp.status();
-        let request_id = request_id(&resp);
-        let body = resp.bytes().await.unwrap_or_default();
-        Err(CloudError::from_response(name, status, request_id, &body))
+        checked(name, resp).await
     }
 
     /// Sends a service call on behalf of `caller`: project header, HSS's `region` header, then
@@ -100,13 +94,14 @@ impl CloudClient {
         }
         caller.credentials.apply(&mut req, time::OffsetDateTime::now_utc())?;
         let resp = self.http.execute(req).await.map_err(|e| transport_error(name, e))?;
-        if resp.status().is_success() {
-            return Ok(resp);
-        }
-        let status = resp.status();
-        let request_id = request_id(&resp);
-        let body = resp.bytes().await.unwrap_or_default();
-        Err(CloudError::from_response(name, status, request_id, &body))
+        checked(name, resp).await
+    }
+
+    /// A plain GET of an already-checked URL (no credentials), mapping errors as usual.
+    pub(crate) async fn raw_get(&self, service: Service, url: url::Url) -> Result<Response> {
+        let name = service.name();
+        let resp = self.http.get(url).send().await.map_err(|e| transport_error(name, e))?;
+        checked(name, resp).await
     }
 
     /// Path of a service call: `/v5/{project_id}/…` with the project id checked, since it is
@@ -130,6 +125,17 @@ impl CloudClient {
 fn header_value(field: &'static str, v: &str) -> Result<reqwest::header::HeaderValue> {
     reqwest::header::HeaderValue::from_str(v)
         .map_err(|_| CloudError::invalid(field, "contains characters a header cannot carry"))
+}
+
+/// Passes a 2xx answer on; turns any other into [`CloudError::Api`] with the body's code.
+async fn checked(service: &'static str, resp: Response) -> Result<Response> {
+    if resp.status().is_success() {
+        return Ok(resp);
+    }
+    let status = resp.status();
+    let request_id = request_id(&resp);
+    let body = resp.bytes().await.unwrap_or_default();
+    Err(CloudError::from_response(service, status, request_id, &body))
 }
 
 pub(crate) fn request_id(resp: &Response) -> Option<String> {

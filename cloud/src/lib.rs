@@ -6,6 +6,7 @@
 mod auth;
 mod client;
 pub mod dbss;
+pub mod dsc;
 mod endpoints;
 mod error;
 pub mod hss;
