@@ -23,6 +23,16 @@ pub struct Caller {
     pub credentials: Credentials,
 }
 
+impl Caller {
+    /// Who this caller is, for per-user rate limiting, without keeping the secret itself.
+    pub fn identity_key(&self) -> String {
+        match &self.credentials {
+            Credentials::Token(t) => format!("token:{}", &hex_sha256(t.expose().as_bytes())[..16]),
+            Credentials::AkSk(k) => format!("ak:{}", k.access_key),
+        }
+    }
+}
+
 fn header_value(field: &'static str, v: &str) -> Result<HeaderValue> {
     HeaderValue::from_str(v)
         .map_err(|_| CloudError::invalid(field, "contains characters a header cannot carry"))

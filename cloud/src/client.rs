@@ -4,6 +4,7 @@ use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 use crate::auth::Caller;
+use crate::limits::RateLimiter;
 use crate::{CloudError, Endpoints, Result, Service};
 
 #[derive(Clone, Debug)]
@@ -11,11 +12,17 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Whole-request limit for JSON calls (downloads stream and are bounded separately).
     pub request_timeout: Duration,
+    /// HSS calls a user may make per API per minute; `None` turns the client limiter off.
+    pub hss_calls_per_minute: Option<u32>,
 }
 
 impl Default for ClientConfig {
     fn default() -> Self {
-        Self { connect_timeout: Duration::from_secs(5), request_timeout: Duration::from_secs(30) }
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            hss_calls_per_minute: Some(5),
+        }
     }
 }
 
@@ -25,6 +32,43 @@ pub struct CloudClient {
     http: reqwest::Client,
     endpoints: Endpoints,
     config: ClientConfig,
+    limiter: std::sync::Arc<RateLimiter>,
+}
+
+/// One API operation: which service, a stable name (the rate limiter's key), and whether it
+/// only reads (and so may be retried).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Op {
+    pub service: Service,
+    pub name: &'static str,
+    pub read: bool,
+}
+
+impl Op {
+    pub const fn read(service: Service, name: &'static str) -> Self {
+        Self { service, name, read: true }
+    }
+
+    pub const fn write(service: Service, name: &'static str) -> Self {
+        Self { service, name, read: false }
+    }
+}
+
+const MAX_RETRIES: u32 = 3;
+
+fn retryable(e: &CloudError) -> bool {
+    match e {
+        CloudError::Timeout { .. } | CloudError::Transport { .. } => true,
+        CloudError::Api { status, .. } => *status == 429 || *status >= 500,
+        _ => false,
+    }
+}
+
+/// 250 ms, 500 ms, 1 s… plus up to 250 ms of jitter; a throttled call waits at least 2 s.
+fn backoff(attempt: u32, e: &CloudError) -> Duration {
+    let base = Duration::from_millis(250 * (1 << attempt));
+    let floor = if e.status() == Some(429) { Duration::from_secs(2) } else { Duration::ZERO };
+    base.max(floor) + Duration::from_millis(rand::random::<u64>() % 250)
 }
 
 impl CloudClient {
@@ -37,7 +81,8 @@ impl CloudClient {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| CloudError::Transport { service: "client", message: e.to_string() })?;
-        Ok(Self { http, endpoints, config })
+        let limiter = std::sync::Arc::new(RateLimiter::new(config.hss_calls_per_minute));
+        Ok(Self { http, endpoints, config, limiter })
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -76,25 +121,48 @@ impl CloudClient {
         checked(name, resp).await
     }
 
-    /// Sends a service call on behalf of `caller`: project header, HSS's `region` header, then
-    /// the credentials (signing must come last, over the final headers).
-    pub(crate) async fn call(
-        &self,
-        service: Service,
-        caller: &Caller,
-        req: RequestBuilder,
-    ) -> Result<Response> {
-        let name = service.name();
-        let mut req =
+    /// Sends a service call on behalf of `caller`: project header, HSS's `region` header, the
+    /// rate limiter, then the credentials (signing comes last, over the final headers, and again
+    /// for every attempt). Reads retry on 5xx, 429 and transport failures with jittered
+    /// back-off; writes never do, since the first attempt may have reached the service.
+    pub(crate) async fn call(&self, op: Op, caller: &Caller, req: RequestBuilder) -> Result<Response> {
+        let name = op.service.name();
+        let mut base =
             req.build().map_err(|e| CloudError::Transport { service: name, message: e.to_string() })?;
-        let headers = req.headers_mut();
+        let headers = base.headers_mut();
         headers.insert("x-project-id", header_value("project_id", &caller.project_id)?);
-        if service == Service::Hss {
+        if op.service == Service::Hss {
             headers.insert("region", header_value("region", &caller.region)?);
         }
-        caller.credentials.apply(&mut req, time::OffsetDateTime::now_utc())?;
-        let resp = self.http.execute(req).await.map_err(|e| transport_error(name, e))?;
-        checked(name, resp).await
+        let mut pending = Some(base);
+        let mut attempt = 0u32;
+        loop {
+            if op.service == Service::Hss {
+                self.limiter
+                    .acquire(&caller.identity_key(), op.name)
+                    .map_err(|retry_after| CloudError::Throttled { service: name, retry_after })?;
+            }
+            // A streamed body (multipart) cannot be cloned; such calls are writes: one attempt.
+            let mut req = match pending.as_ref().and_then(reqwest::Request::try_clone) {
+                Some(r) => r,
+                None => pending
+                    .take()
+                    .ok_or(CloudError::Transport { service: name, message: "request consumed".into() })?,
+            };
+            caller.credentials.apply(&mut req, time::OffsetDateTime::now_utc())?;
+            let result = match self.http.execute(req).await {
+                Ok(resp) => checked(name, resp).await,
+                Err(e) => Err(transport_error(name, e)),
+            };
+            match result {
+                Err(e) if op.read && attempt < MAX_RETRIES && pending.is_some() && retryable(&e) => {
+                    tokio::time::sleep(backoff(attempt, &e)).await;
+                    attempt += 1;
+                    tracing::debug!(op = op.name, attempt, error = %e, "retrying a read");
+                }
+                other => return other,
+            }
+        }
     }
 
     /// A plain GET of an already-checked URL (no credentials), mapping errors as usual.

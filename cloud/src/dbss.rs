@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::client::Op;
 use crate::validate::{path_id, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
@@ -138,27 +139,31 @@ fn instance_path(caller: &Caller, instance_id: &str, rest: &str) -> Result<Strin
 impl CloudClient {
     async fn dbss_send(
         &self,
+        op: &'static str,
         caller: &Caller,
         method: Method,
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<reqwest::Response> {
+        let op =
+            if method == Method::GET { Op::read(Service::Dbss, op) } else { Op::write(Service::Dbss, op) };
         let mut req = self.request(method, Service::Dbss, &caller.region, path)?;
         if let Some(b) = body {
             req = req.json(&b);
         }
-        self.call(Service::Dbss, caller, req).await
+        self.call(op, caller, req).await
     }
 
     /// Change calls answer `{"status":"SUCCESS"|"FAILED"}`; FAILED is an error too.
     async fn dbss_change(
         &self,
+        op: &'static str,
         caller: &Caller,
         method: Method,
         path: &str,
         body: Option<serde_json::Value>,
     ) -> Result<()> {
-        let resp = self.dbss_send(caller, method, path, body).await?;
+        let resp = self.dbss_send(op, caller, method, path, body).await?;
         let answer: StatusAnswer = Self::json(Service::Dbss, resp).await?;
         if answer.status == "SUCCESS" {
             Ok(())
@@ -187,7 +192,7 @@ impl CloudClient {
         let req = self
             .request(Method::GET, Service::Dbss, &caller.region, &path)?
             .query(&[("offset", offset.to_string()), ("limit", limit.to_string())]);
-        let resp = self.call(Service::Dbss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Dbss, "dbss_list_instances"), caller, req).await?;
         Self::json(Service::Dbss, resp).await
     }
 
@@ -211,7 +216,7 @@ impl CloudClient {
         let req = self
             .request(Method::GET, Service::Dbss, &caller.region, &path)?
             .query(&[("offset", offset.to_string()), ("limit", limit.to_string())]);
-        let resp = self.call(Service::Dbss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Dbss, "dbss_list_rules"), caller, req).await?;
         Self::json(Service::Dbss, resp).await
     }
 
@@ -223,8 +228,14 @@ impl CloudClient {
     ) -> Result<()> {
         rule.validate()?;
         let path = instance_path(caller, instance_id, "/sensitive/mask/rule")?;
-        self.dbss_change(caller, Method::POST, &path, Some(serde_json::to_value(rule).expect("plain struct")))
-            .await
+        self.dbss_change(
+            "dbss_create_rule",
+            caller,
+            Method::POST,
+            &path,
+            Some(serde_json::to_value(rule).expect("plain struct")),
+        )
+        .await
     }
 
     /// Edits a custom rule (the API uses POST, not PUT).
@@ -238,14 +249,20 @@ impl CloudClient {
         rule.validate()?;
         let id = path_id("id", rule_id)?;
         let path = instance_path(caller, instance_id, &format!("/sensitive/mask/rule/{id}"))?;
-        self.dbss_change(caller, Method::POST, &path, Some(serde_json::to_value(rule).expect("plain struct")))
-            .await
+        self.dbss_change(
+            "dbss_update_rule",
+            caller,
+            Method::POST,
+            &path,
+            Some(serde_json::to_value(rule).expect("plain struct")),
+        )
+        .await
     }
 
     pub async fn dbss_delete_rule(&self, caller: &Caller, instance_id: &str, rule_id: &str) -> Result<()> {
         let id = path_id("id", rule_id)?;
         let path = instance_path(caller, instance_id, &format!("/sensitive/mask/rule/{id}"))?;
-        self.dbss_change(caller, Method::DELETE, &path, None).await
+        self.dbss_change("dbss_delete_rule", caller, Method::DELETE, &path, None).await
     }
 
     /// Switches rules on or off in one call (the v2 API).
@@ -262,14 +279,20 @@ impl CloudClient {
         }
         let id = path_id("instance_id", instance_id)?;
         let path = Self::project_path(caller, "v2", &format!("/audit/{id}/sensitive/mask/rule/switch"))?;
-        self.dbss_change(caller, Method::POST, &path, Some(serde_json::json!({"ids": ids, "status": status})))
-            .await
+        self.dbss_change(
+            "dbss_switch_rules",
+            caller,
+            Method::POST,
+            &path,
+            Some(serde_json::json!({"ids": ids, "status": status})),
+        )
+        .await
     }
 
     /// The instance's global "mask privacy data" switch.
     pub async fn dbss_mask_switch(&self, caller: &Caller, instance_id: &str) -> Result<OnOff> {
         let path = instance_path(caller, instance_id, "/sensitive/mask/switch")?;
-        let resp = self.dbss_send(caller, Method::GET, &path, None).await?;
+        let resp = self.dbss_send("dbss_mask_switch", caller, Method::GET, &path, None).await?;
         Ok(Self::json::<SwitchAnswer>(Service::Dbss, resp).await?.status)
     }
 
@@ -280,13 +303,20 @@ impl CloudClient {
         status: OnOff,
     ) -> Result<()> {
         let path = instance_path(caller, instance_id, "/sensitive/mask/switch")?;
-        self.dbss_change(caller, Method::POST, &path, Some(serde_json::json!({ "status": status }))).await
+        self.dbss_change(
+            "dbss_set_mask_switch",
+            caller,
+            Method::POST,
+            &path,
+            Some(serde_json::json!({ "status": status })),
+        )
+        .await
     }
 
     /// The instance's "store result set" switch.
     pub async fn dbss_result_switch(&self, caller: &Caller, instance_id: &str) -> Result<OnOff> {
         let path = instance_path(caller, instance_id, "/sensitive/result/switch")?;
-        let resp = self.dbss_send(caller, Method::GET, &path, None).await?;
+        let resp = self.dbss_send("dbss_result_switch", caller, Method::GET, &path, None).await?;
         Ok(Self::json::<SwitchAnswer>(Service::Dbss, resp).await?.status)
     }
 
@@ -297,6 +327,13 @@ impl CloudClient {
         status: OnOff,
     ) -> Result<()> {
         let path = instance_path(caller, instance_id, "/sensitive/result/switch")?;
-        self.dbss_change(caller, Method::POST, &path, Some(serde_json::json!({ "status": status }))).await
+        self.dbss_change(
+            "dbss_set_result_switch",
+            caller,
+            Method::POST,
+            &path,
+            Some(serde_json::json!({ "status": status })),
+        )
+        .await
     }
 }

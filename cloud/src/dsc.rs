@@ -5,6 +5,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
+use crate::client::Op;
 use crate::hss::Download;
 use crate::validate::{opt_text, path_id, range, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
@@ -256,12 +257,13 @@ fn job_path(caller: &Caller, job_id: &str, rest: &str) -> Result<String> {
 impl CloudClient {
     async fn dsc_get<T: serde::de::DeserializeOwned>(
         &self,
+        op: &'static str,
         caller: &Caller,
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T> {
         let req = self.request(Method::GET, Service::Dsc, &caller.region, path)?.query(query);
-        let resp = self.call(Service::Dsc, caller, req).await?;
+        let resp = self.call(Op::read(Service::Dsc, op), caller, req).await?;
         Self::json(Service::Dsc, resp).await
     }
 
@@ -282,7 +284,7 @@ impl CloudClient {
         if let Some(n) = name {
             q.push(("content", n.to_string()));
         }
-        self.dsc_get(caller, &path, &q).await
+        self.dsc_get("dsc_scan_jobs", caller, &path, &q).await
     }
 
     /// `GET /v1/{project_id}/scan-jobs/{job_id}/security-levels`: the levels found by a job.
@@ -292,13 +294,16 @@ impl CloudClient {
         job_id: &str,
     ) -> Result<Vec<JobSecurityLevel>> {
         let path = job_path(caller, job_id, "/security-levels")?;
-        Ok(self.dsc_get::<JobLevels>(caller, &path, &[]).await?.security_level_list)
+        Ok(self
+            .dsc_get::<JobLevels>("dsc_job_security_levels", caller, &path, &[])
+            .await?
+            .security_level_list)
     }
 
     /// `GET /v1/{project_id}/scan-jobs/buckets-for-export`.
     pub async fn dsc_export_buckets(&self, caller: &Caller) -> Result<Vec<ExportBucket>> {
         let path = Self::project_path(caller, "v1", "/scan-jobs/buckets-for-export")?;
-        Ok(self.dsc_get::<Buckets>(caller, &path, &[]).await?.buckets)
+        Ok(self.dsc_get::<Buckets>("dsc_export_buckets", caller, &path, &[]).await?.buckets)
     }
 
     /// `GET /v1/{project_id}/scan-jobs/{job_id}/classification-results` (row offset).
@@ -317,7 +322,7 @@ impl CloudClient {
         let mut q = filter.query();
         q.push(("offset", offset.to_string()));
         q.push(("limit", limit.to_string()));
-        self.dsc_get(caller, &path, &q).await
+        self.dsc_get("dsc_classification_results", caller, &path, &q).await
     }
 
     /// `POST …/classification-results/export-tasks`. The docs list both 200 and 201; either is
@@ -334,14 +339,14 @@ impl CloudClient {
         opt_text("table_name", export.table_name.as_deref(), 1, 255)?;
         let path = job_path(caller, job_id, "/classification-results/export-tasks")?;
         let req = self.request(Method::POST, Service::Dsc, &caller.region, &path)?.json(export);
-        let resp = self.call(Service::Dsc, caller, req).await?;
+        let resp = self.call(Op::write(Service::Dsc, "dsc_create_export"), caller, req).await?;
         Self::json(Service::Dsc, resp).await
     }
 
     /// `GET …/classification-results/export/status`.
     pub async fn dsc_export_status(&self, caller: &Caller, job_id: &str) -> Result<ExportState> {
         let path = job_path(caller, job_id, "/classification-results/export/status")?;
-        self.dsc_get(caller, &path, &[]).await
+        self.dsc_get("dsc_export_status", caller, &path, &[]).await
     }
 
     /// `POST …/classification-results/export/download` with `{}`: a URL to the XLSX.
@@ -349,7 +354,7 @@ impl CloudClient {
         let path = job_path(caller, job_id, "/classification-results/export/download")?;
         let req =
             self.request(Method::POST, Service::Dsc, &caller.region, &path)?.json(&serde_json::json!({}));
-        let resp = self.call(Service::Dsc, caller, req).await?;
+        let resp = self.call(Op::read(Service::Dsc, "dsc_download_url"), caller, req).await?;
         Ok(Self::json::<UrlAnswer>(Service::Dsc, resp).await?.url)
     }
 

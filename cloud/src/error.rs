@@ -12,6 +12,9 @@ pub enum CloudError {
     /// A value was refused before the request left: names the field and what is allowed.
     #[error("{field}: {message}")]
     Invalid { field: &'static str, message: String },
+    /// The client's own limiter held the call back, to stay within the cloud's rate limit.
+    #[error("{service} allows only a few calls a minute; try again in {} s", retry_after.as_secs().max(1))]
+    Throttled { service: &'static str, retry_after: std::time::Duration },
     #[error("{service} did not answer in time")]
     Timeout { service: &'static str },
     #[error("could not reach {service}: {message}")]

@@ -11,6 +11,7 @@ mod endpoints;
 mod error;
 pub mod hss;
 pub mod iam;
+mod limits;
 mod secret;
 pub mod signer;
 mod validate;

@@ -222,6 +222,19 @@ pub async fn require_identity(
         Err(resp) => return resp,
     };
     tracing::debug!(user = identity.user.name, path = parts.uri.path(), "authenticated");
+    // HSS allows each user 5 calls a minute per API (reference §1.7); DBSS and DSC publish none.
+    if parts.uri.path().starts_with("/v5/") {
+        let api =
+            parts.extensions.get::<axum::extract::MatchedPath>().map_or(parts.uri.path(), |m| m.as_str());
+        let api = format!("{} {api}", parts.method);
+        if let Some(limit) = emu.over_rate_limit(identity.user.name, &api) {
+            return gateway_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "APIGW.0308",
+                &format!("The throttling threshold has been reached: policy user over ratelimit,limit:{limit},time:1 minute"),
+            );
+        }
+    }
     parts.extensions.insert(identity);
     next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
 }

@@ -33,6 +33,8 @@ pub struct Config {
     pub seed: u64,
     pub data_size: data::DataSize,
     pub task_timing: timing::TaskTiming,
+    /// HSS calls per user per API per minute (the cloud's is 5); `None` for no limit.
+    pub hss_rate_limit: Option<u32>,
 }
 
 impl Default for Config {
@@ -42,6 +44,7 @@ impl Default for Config {
             seed: 1,
             data_size: data::DataSize::Default,
             task_timing: timing::TaskTiming::default(),
+            hss_rate_limit: Some(5),
         }
     }
 }

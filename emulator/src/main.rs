@@ -18,6 +18,9 @@ struct Args {
     /// seconds:T (T seconds after they start).
     #[arg(long, default_value = "seconds:8")]
     task_timing: emulator::timing::TaskTiming,
+    /// HSS's per-user rate limit of 5 calls a minute per API: on or off.
+    #[arg(long, default_value = "on", value_parser = ["on", "off"])]
+    rate_limits: String,
 }
 
 #[tokio::main]
@@ -34,6 +37,7 @@ async fn main() -> std::io::Result<()> {
         emulator::Config {
             seed: args.seed,
             task_timing: args.task_timing,
+            hss_rate_limit: (args.rate_limits == "on").then_some(5),
             data_size: args.data_size,
             ..emulator::Config::default()
         },

@@ -33,6 +33,9 @@ pub struct Emulator {
     masking: Mutex<HashMap<String, Masking>>,
     /// DSC exports, one per project and job.
     dsc_exports: Mutex<crate::dsc::Exports>,
+    /// Recent calls per (user, API), for HSS's per-user rate limit.
+    calls: Mutex<HashMap<(String, String), std::collections::VecDeque<i64>>>,
+    rate_limit: Mutex<Option<u32>>,
     /// Export tasks by task id.
     exports: Mutex<HashMap<String, ExportTask>>,
     /// How many of the next export tasks will fail (set through the control API).
@@ -52,6 +55,8 @@ impl Emulator {
             exports: Mutex::new(HashMap::new()),
             masking: Mutex::new(HashMap::new()),
             dsc_exports: Mutex::new(HashMap::new()),
+            calls: Mutex::new(HashMap::new()),
+            rate_limit: Mutex::new(config.hss_rate_limit),
             export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
             ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
@@ -128,6 +133,28 @@ impl Emulator {
     /// A 20-character opaque rule id, like `n34W2ngBo47GiyUSKOVl`.
     pub fn next_rule_id(&self) -> String {
         rule_id(&mut self.ids.lock().expect("id generator"))
+    }
+
+    /// Sets HSS's calls per user per API per minute; `None` turns limiting off (demos).
+    pub fn set_rate_limit(&self, per_minute: Option<u32>) {
+        *self.rate_limit.lock().expect("rate limit") = per_minute;
+        self.calls.lock().expect("calls").clear();
+    }
+
+    /// Counts a call; `Some(limit)` when it is one too many.
+    pub fn over_rate_limit(&self, user: &str, api: &str) -> Option<u32> {
+        let limit = (*self.rate_limit.lock().expect("rate limit"))?;
+        let now = crate::timing::now_ms();
+        let mut calls = self.calls.lock().expect("calls");
+        let window = calls.entry((user.to_string(), api.to_string())).or_default();
+        while window.front().is_some_and(|t| now - t >= 60_000) {
+            window.pop_front();
+        }
+        if window.len() >= limit as usize {
+            return Some(limit);
+        }
+        window.push_back(now);
+        None
     }
 
     pub fn set_dsc_export(&self, project_id: &str, job_id: &str, export: crate::dsc::DscExport) {

@@ -82,6 +82,11 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_CLOUD_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub cloud_request_timeout_secs: u64,
 
+    /// HSS calls per user per API per minute the portal allows itself (the cloud's limit is 5);
+    /// 0 turns the client-side limiter off.
+    #[arg(long, env = "SECPORTAL_HSS_CALLS_PER_MINUTE", default_value_t = 5)]
+    pub hss_calls_per_minute: u32,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,

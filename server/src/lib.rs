@@ -72,6 +72,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         ClientConfig {
             connect_timeout: Duration::from_secs(config.cloud_connect_timeout_secs),
             request_timeout: Duration::from_secs(config.cloud_request_timeout_secs),
+            hss_calls_per_minute: (config.hss_calls_per_minute > 0).then_some(config.hss_calls_per_minute),
         },
     )?;
 

@@ -18,6 +18,7 @@ pub fn from_cloud(e: CloudError) -> AppError {
             let message = format!("{service}: {message}");
             AppError { kind, message, field: None, cloud_code: Some(code), request_id }
         }
+        CloudError::Throttled { .. } => AppError::new(ErrorKind::Throttled, e.to_string()),
         CloudError::Timeout { service } | CloudError::Transport { service, .. } => {
             tracing::warn!(error = %e, "cloud unreachable");
             AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))

@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::client::Op;
 use crate::validate::{hss_paging, opt_text};
 use crate::{Caller, CloudClient, Result, Service};
 
@@ -80,7 +81,7 @@ impl CloudClient {
             query.push(("load_agent_info", "true".into()));
         }
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?.query(&query);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_list_clusters"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 }

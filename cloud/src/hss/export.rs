@@ -5,6 +5,7 @@ use futures_util::Stream;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::client::Op;
 use crate::validate::{opt_text, path_id, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
@@ -201,7 +202,7 @@ impl CloudClient {
         if let Some(n) = export.export_size {
             req = req.query(&[("export_size", n)]);
         }
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::write(Service::Hss, "hss_export_containers"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -217,7 +218,8 @@ impl CloudClient {
             .request(Method::POST, Service::Hss, &caller.region, &path)?
             .query(&[("export_size", export.export_size)])
             .json(export);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp =
+            self.call(Op::write(Service::Hss, "hss_export_local_vulnerabilities"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -226,7 +228,7 @@ impl CloudClient {
         let task_id = path_id("task_id", task_id)?;
         let path = Self::project_path(caller, "v5", &format!("/export-task/{task_id}"))?;
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?;
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_export_status"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -236,7 +238,7 @@ impl CloudClient {
         let path = Self::project_path(caller, "v5", &format!("/download/{file_id}"))?;
         // No whole-request timeout: a large file may take long; the connect timeout still holds.
         let req = self.request_streaming(Method::GET, Service::Hss, &caller.region, &path)?;
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_download"), caller, req).await?;
         let file_name = resp
             .headers()
             .get(reqwest::header::CONTENT_DISPOSITION)

@@ -10,6 +10,7 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
 use super::tasks::IacFileType;
+use crate::client::Op;
 use crate::validate::{hss_paging, opt_text, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
@@ -113,7 +114,7 @@ impl CloudClient {
         }
         let path = Self::project_path(caller, "v5", "/common/files/batch-upload")?;
         let req = self.request(Method::POST, Service::Hss, &caller.region, &path)?.multipart(form);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::write(Service::Hss, "hss_upload_iac_files"), caller, req).await?;
         Ok(Self::json::<UploadAnswer>(Service::Hss, resp).await?.data_list)
     }
 
@@ -134,7 +135,7 @@ impl CloudClient {
             query.push(("file_type", t.as_str().to_string()));
         }
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?.query(&query);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_list_iac_files"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 }

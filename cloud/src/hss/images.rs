@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::client::Op;
 use crate::validate::{hss_paging, opt_text};
 use crate::{Caller, CloudClient, Result, Service};
 
@@ -73,7 +74,7 @@ impl CloudClient {
             query.push(("has_vul", h.to_string()));
         }
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?.query(&query);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_list_local_images"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 }

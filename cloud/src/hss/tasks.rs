@@ -3,6 +3,7 @@
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 
+use crate::client::Op;
 use crate::validate::{hss_paging, opt_text, path_id, range, text, wire_enum};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
@@ -293,7 +294,7 @@ impl CloudClient {
         task.validate()?;
         let path = Self::project_path(caller, "v5", "/common/task")?;
         let req = self.request(Method::POST, Service::Hss, &caller.region, &path)?.json(task);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::write(Service::Hss, "hss_create_task"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -312,7 +313,7 @@ impl CloudClient {
             .request(Method::POST, Service::Hss, &caller.region, &path)?
             .query(&[("offset", q.offset), ("limit", q.limit)])
             .json(q);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_list_tasks"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -333,7 +334,7 @@ impl CloudClient {
             .request(Method::POST, Service::Hss, &caller.region, &path)?
             .query(&[("offset", offset), ("limit", limit)])
             .json(&serde_json::json!({ "task_type": task_type }));
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_task_resources"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 
@@ -344,7 +345,7 @@ impl CloudClient {
         let path = Self::project_path(caller, "v5", &format!("/common/tasks/{task_id}/retry"))?;
         let body = serde_json::json!({ "task_type": TaskType::ClusterScan, "cluster_scan_info": retry });
         let req = self.request(Method::PUT, Service::Hss, &caller.region, &path)?.json(&body);
-        self.call(Service::Hss, caller, req).await.map(drop)
+        self.call(Op::write(Service::Hss, "hss_retry_task"), caller, req).await.map(drop)
     }
 
     /// `GET /v5/{project_id}/common/task-statistics` (§2.10).
@@ -353,7 +354,7 @@ impl CloudClient {
         let req = self
             .request(Method::GET, Service::Hss, &caller.region, &path)?
             .query(&[("task_type", task_type.as_str())]);
-        let resp = self.call(Service::Hss, caller, req).await?;
+        let resp = self.call(Op::read(Service::Hss, "hss_task_statistics"), caller, req).await?;
         Self::json(Service::Hss, resp).await
     }
 }
