@@ -4,7 +4,7 @@
 //! The signature check is written here from the API reference on its own, not shared with the
 //! `cloud` crate's signer, so that a mistake in one shows up as a failure against the other.
 
-use axum::http::{HeaderMap, Method, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use hmac::{Hmac, Mac};
@@ -237,6 +237,18 @@ pub async fn require_identity(
     }
     parts.extensions.insert(identity);
     next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+/// Every answer carries an `X-Request-Id`, as the real API gateway's do.
+pub async fn request_id(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut resp = next.run(req).await;
+    if !resp.headers().contains_key("x-request-id") {
+        let id = hex::encode(rand::random::<[u8; 16]>());
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            resp.headers_mut().insert("x-request-id", v);
+        }
+    }
+    resp
 }
 
 #[cfg(test)]

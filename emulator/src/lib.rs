@@ -2,10 +2,10 @@
 //! Huawei-shaped errors, seeded demo data. It shares no code with the `cloud` crate on purpose,
 //! so a misunderstanding in one cannot hide behind the other.
 
+pub mod control;
 pub mod data;
 mod dbss;
 mod dsc;
-mod fault;
 mod gateway;
 mod hss;
 mod iam;
@@ -56,7 +56,9 @@ pub fn router(emulator: Arc<Emulator>) -> Router {
         .merge(hss::routes(emulator.clone()))
         .merge(dbss::routes(emulator.clone()))
         .merge(dsc::routes(emulator.clone()))
-        .layer(axum::middleware::from_fn(fault::request_id))
+        .merge(control::routes())
+        .layer(axum::middleware::from_fn_with_state(emulator.clone(), control::faults_and_log))
+        .layer(axum::middleware::from_fn(gateway::request_id))
         .with_state(emulator)
 }
 

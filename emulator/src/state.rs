@@ -36,6 +36,8 @@ pub struct Emulator {
     /// Recent calls per (user, API), for HSS's per-user rate limit.
     calls: Mutex<HashMap<(String, String), std::collections::VecDeque<i64>>>,
     rate_limit: Mutex<Option<u32>>,
+    faults: Mutex<Vec<crate::control::FaultRule>>,
+    log: Mutex<Vec<crate::control::LoggedRequest>>,
     /// Export tasks by task id.
     exports: Mutex<HashMap<String, ExportTask>>,
     /// How many of the next export tasks will fail (set through the control API).
@@ -56,6 +58,8 @@ impl Emulator {
             masking: Mutex::new(HashMap::new()),
             dsc_exports: Mutex::new(HashMap::new()),
             calls: Mutex::new(HashMap::new()),
+            faults: Mutex::new(Vec::new()),
+            log: Mutex::new(Vec::new()),
             rate_limit: Mutex::new(config.hss_rate_limit),
             export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
@@ -133,6 +137,66 @@ impl Emulator {
     /// A 20-character opaque rule id, like `n34W2ngBo47GiyUSKOVl`.
     pub fn next_rule_id(&self) -> String {
         rule_id(&mut self.ids.lock().expect("id generator"))
+    }
+
+    /// Forgets everything the API calls changed (tasks, exports, uploads, rules, counters, faults,
+    /// the request log). Tokens stay valid so signed-in sessions survive.
+    pub fn reset(&self) {
+        self.hss_tasks.lock().expect("tasks").clear();
+        self.iac_files.lock().expect("files").clear();
+        self.exports.lock().expect("exports").clear();
+        self.dsc_exports.lock().expect("dsc exports").clear();
+        self.masking.lock().expect("masking").clear();
+        self.calls.lock().expect("calls").clear();
+        self.faults.lock().expect("faults").clear();
+        self.log.lock().expect("log").clear();
+        *self.export_failures.lock().expect("failures") = 0;
+    }
+
+    pub fn add_fault(&self, rule: crate::control::FaultRule) {
+        self.faults.lock().expect("faults").push(rule);
+    }
+
+    pub fn faults(&self) -> Vec<crate::control::FaultRule> {
+        self.faults.lock().expect("faults").clone()
+    }
+
+    pub fn clear_faults(&self) {
+        self.faults.lock().expect("faults").clear();
+    }
+
+    /// The first matching rule that fires (by its probability), counting down its `times`.
+    pub(crate) fn take_fault(
+        &self,
+        matches: impl Fn(&crate::control::FaultRule) -> bool,
+    ) -> Option<crate::control::FaultRule> {
+        let mut faults = self.faults.lock().expect("faults");
+        let at = faults.iter().position(|r| matches(r) && rand::random::<f64>() < r.probability)?;
+        let rule = faults[at].clone();
+        if let Some(n) = faults[at].times.as_mut() {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                faults.remove(at);
+            }
+        }
+        Some(rule)
+    }
+
+    /// Keeps the most recent 10,000 requests.
+    pub(crate) fn log_request(&self, entry: crate::control::LoggedRequest) {
+        let mut log = self.log.lock().expect("log");
+        if log.len() >= 10_000 {
+            log.remove(0);
+        }
+        log.push(entry);
+    }
+
+    pub fn requests(&self) -> Vec<crate::control::LoggedRequest> {
+        self.log.lock().expect("log").clone()
+    }
+
+    pub fn clear_requests(&self) {
+        self.log.lock().expect("log").clear();
     }
 
     /// Sets HSS's calls per user per API per minute; `None` turns limiting off (demos).
