@@ -10,7 +10,7 @@ import sys
 import traceback
 import zipfile
 
-from huaweicloudsdkcore.auth.credentials import BasicCredentials
+from huaweicloudsdkcore.auth.credentials import BasicCredentials, GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
 from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkdbss.v1 import (
@@ -29,6 +29,20 @@ from huaweicloudsdkdbss.v1 import (
     ShowSensitiveResultSwitchRequest,
     SwitchStatus,
     UpdateSensitiveMaskRuleRequest,
+)
+from huaweicloudsdkiam.v3 import (
+    AuthScope,
+    AuthScopeProject,
+    IamClient,
+    KeystoneCreateUserTokenByPasswordRequest,
+    KeystoneCreateUserTokenByPasswordRequestBody,
+    KeystoneListAuthProjectsRequest,
+    KeystoneValidateTokenRequest,
+    PwdAuth,
+    PwdIdentity,
+    PwdPassword,
+    PwdPasswordUser,
+    PwdPasswordUserDomain,
 )
 from huaweicloudsdkhss.v5 import (
     BatchExportLocalVulInfoRequestInfo,
@@ -57,6 +71,7 @@ from huaweicloudsdkhss.v5 import (
 )
 
 PROJECT = "5f6a2b7c9d0e41f3a8b6c4d2e0f19a37"  # cn-north-4 of the demo account
+DOMAIN_ID = "d0c7a9e5b3f14268a0b2c4e6f8a1c3e5"
 AK, SK = "SPDEMOAKOPERATOR0001", "spDemoSecretKeyForOperator00000000000001"
 
 
@@ -225,6 +240,40 @@ def checks(endpoint):
         expect_error(lambda: dbss.create_sensitive_mask_rule(CreateSensitiveMaskRuleRequest(instance_id=iid, body=body)),
                      400, "DBSS.10000001")
 
+    iam_config = HttpConfig.get_default_config()
+    iam = (IamClient.new_builder().with_http_config(iam_config)
+           .with_credentials(GlobalCredentials(AK, SK, DOMAIN_ID)).with_endpoints([endpoint]).build())
+
+    def password_token_validate_and_projects():
+        user = PwdPasswordUser(domain=PwdPasswordUserDomain(name="secportal-demo"), name="operator",
+                               password="operator-pass-1")
+        auth = PwdAuth(
+            identity=PwdIdentity(methods=["password"], password=PwdPassword(user=user)),
+            scope=AuthScope(project=AuthScopeProject(name="cn-north-4")))
+        r = iam.keystone_create_user_token_by_password(KeystoneCreateUserTokenByPasswordRequest(
+            nocatalog="true", body=KeystoneCreateUserTokenByPasswordRequestBody(auth=auth)))
+        token = r.x_subject_token
+        assert token and len(token) > 2000, "a long opaque token in X-Subject-Token"
+        assert r.token.project.name == "cn-north-4" and r.token.user.name == "operator", r.token
+        assert r.token.expires_at.endswith("Z")
+        v = iam.keystone_validate_token(KeystoneValidateTokenRequest(x_subject_token=token, nocatalog="true"))
+        assert v.token.user.id == r.token.user.id, v
+        projects = iam.keystone_list_auth_projects(KeystoneListAuthProjectsRequest()).projects
+        assert sorted(p.name for p in projects) == ["ap-southeast-1", "cn-north-4"], projects
+
+    def wrong_password_is_refused():
+        user = PwdPasswordUser(domain=PwdPasswordUserDomain(name="secportal-demo"), name="operator", password="nope")
+        auth = PwdAuth(
+            identity=PwdIdentity(methods=["password"], password=PwdPassword(user=user)),
+            scope=AuthScope(project=AuthScopeProject(name="cn-north-4")))
+        body = KeystoneCreateUserTokenByPasswordRequestBody(auth=auth)
+        try:
+            iam.keystone_create_user_token_by_password(KeystoneCreateUserTokenByPasswordRequest(body=body))
+        except ClientRequestException as e:
+            assert e.status_code == 401, e
+            return
+        raise AssertionError("a wrong password was accepted")
+
     def wrong_secret_is_refused():
         bad = client(HssClient, endpoint, sk="not-the-secret")
         expect_error(
@@ -246,6 +295,8 @@ def checks(endpoint):
         dbss_rule_lifecycle,
         dbss_switches,
         dbss_invalid_regex_is_refused,
+        password_token_validate_and_projects,
+        wrong_password_is_refused,
         wrong_secret_is_refused,
     ]
 

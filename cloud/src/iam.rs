@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::signer::AkSk;
 use crate::{CloudClient, CloudError, Result, Secret, Service};
 
 const SUBJECT_TOKEN: &str = "X-Subject-Token";
@@ -19,6 +20,15 @@ pub struct PasswordLogin {
     pub user: String,
     pub password: Secret,
     pub project_name: String,
+    /// A virtual-MFA code, for users whose sign-in needs one.
+    pub mfa: Option<MfaCode>,
+}
+
+/// Virtual MFA: the IAM user id and the 6-digit passcode the device shows.
+#[derive(Clone, Debug)]
+pub struct MfaCode {
+    pub user_id: String,
+    pub passcode: Secret,
 }
 
 impl PasswordLogin {
@@ -28,7 +38,15 @@ impl PasswordLogin {
         if self.password.is_empty() || self.password.expose().len() > 1024 {
             return Err(CloudError::invalid("password", "must be 1 to 1024 characters"));
         }
-        non_empty_max("region", &self.project_name, 64)
+        non_empty_max("region", &self.project_name, 64)?;
+        if let Some(mfa) = &self.mfa {
+            non_empty_max("mfa_user_id", &mfa.user_id, 64)?;
+            let code = mfa.passcode.expose();
+            if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(CloudError::invalid("passcode", "must be the 6 digits your MFA device shows"));
+            }
+        }
+        Ok(())
     }
 }
 
@@ -84,6 +102,27 @@ pub struct IssuedToken {
     pub info: TokenInfo,
 }
 
+/// Temporary AK/SK and when they stop working.
+#[derive(Clone, Debug)]
+pub struct TemporaryKeys {
+    pub keys: AkSk,
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Deserialize)]
+struct CredentialBody {
+    credential: Credential,
+}
+
+#[derive(Deserialize)]
+struct Credential {
+    access: String,
+    secret: String,
+    securitytoken: String,
+    #[serde(with = "time::serde::rfc3339")]
+    expires_at: OffsetDateTime,
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 pub struct Project {
     pub id: String,
@@ -104,11 +143,14 @@ impl CloudClient {
     /// `X-Subject-Token` header.
     pub async fn iam_password_token(&self, login: &PasswordLogin) -> Result<IssuedToken> {
         login.validate()?;
-        let body = json!({"auth": {
-            "identity": {"methods": ["password"], "password": {"user": {
-                "domain": {"name": login.domain}, "name": login.user, "password": login.password.expose()}}},
-            "scope": {"project": {"name": login.project_name}}
-        }});
+        let mut identity = json!({"methods": ["password"], "password": {"user": {
+            "domain": {"name": login.domain}, "name": login.user, "password": login.password.expose()}}});
+        if let Some(mfa) = &login.mfa {
+            identity["methods"] = json!(["password", "totp"]);
+            identity["totp"] = json!({"user": {"id": mfa.user_id, "passcode": mfa.passcode.expose()}});
+        }
+        let body =
+            json!({"auth": {"identity": identity, "scope": {"project": {"name": login.project_name}}}});
         let req = self
             .request(Method::POST, Service::Iam, &login.project_name, "/v3/auth/tokens")?
             .query(&[("nocatalog", "true")])
@@ -117,6 +159,50 @@ impl CloudClient {
         let token = subject_token(&resp)?;
         let body: TokenBody = Self::json(Service::Iam, resp).await?;
         Ok(IssuedToken { token, info: body.token })
+    }
+
+    /// Re-scopes a token to another project of the same account (`methods: ["token"]`).
+    pub async fn iam_rescope(&self, region: &str, token: &Secret, project_id: &str) -> Result<IssuedToken> {
+        non_empty_max("project_id", project_id, 64)?;
+        let body = json!({"auth": {
+            "identity": {"methods": ["token"], "token": {"id": token.expose()}},
+            "scope": {"project": {"id": project_id}}
+        }});
+        let req = self
+            .request(Method::POST, Service::Iam, region, "/v3/auth/tokens")?
+            .query(&[("nocatalog", "true")])
+            .json(&body);
+        let resp = self.send(Service::Iam, req).await?;
+        let token = subject_token(&resp)?;
+        let body: TokenBody = Self::json(Service::Iam, resp).await?;
+        Ok(IssuedToken { token, info: body.token })
+    }
+
+    /// Temporary AK/SK with a security token, from a token (`/v3.0/OS-CREDENTIAL/securitytokens`),
+    /// valid 900–86400 seconds.
+    pub async fn iam_temporary_keys(
+        &self,
+        region: &str,
+        token: &Secret,
+        duration_seconds: i64,
+    ) -> Result<TemporaryKeys> {
+        crate::validate::range("duration_seconds", duration_seconds, 900, 86_400)?;
+        let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"duration_seconds": duration_seconds}}}});
+        let req = self
+            .request(Method::POST, Service::Iam, region, "/v3.0/OS-CREDENTIAL/securitytokens")?
+            .header(AUTH_TOKEN, token.expose())
+            .json(&body);
+        let resp = self.send(Service::Iam, req).await?;
+        let body: CredentialBody = Self::json(Service::Iam, resp).await?;
+        let c = body.credential;
+        Ok(TemporaryKeys {
+            keys: AkSk {
+                access_key: c.access,
+                secret_key: Secret::new(c.secret),
+                security_token: Some(Secret::new(c.securitytoken)),
+            },
+            expires_at: c.expires_at,
+        })
     }
 
     /// `GET /v3/auth/tokens`: checks a token a user pasted in and reads its scope.

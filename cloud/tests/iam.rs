@@ -12,6 +12,7 @@ fn login(user: &str, password: &str, region: &str) -> PasswordLogin {
         user: user.into(),
         password: Secret::new(password),
         project_name: region.into(),
+        mfa: None,
     }
 }
 
@@ -78,4 +79,61 @@ async fn expired_tokens_are_refused() {
     tokio::time::sleep(std::time::Duration::from_millis(120)).await;
     let err = client.iam_list_projects("ap-southeast-1", &issued.token).await.unwrap_err();
     assert_eq!(err.status(), Some(401));
+}
+
+#[tokio::test]
+async fn virtual_mfa_codes_are_checked() {
+    let (_emu, client) = setup().await;
+    let plain = client.iam_password_token(&login("operator", "operator-pass-1", "cn-north-4")).await.unwrap();
+    let user_id = plain.info.user.id.clone();
+    let with = |code: &str| PasswordLogin {
+        mfa: Some(cloud::iam::MfaCode { user_id: user_id.clone(), passcode: Secret::new(code) }),
+        ..login("operator", "operator-pass-1", "cn-north-4")
+    };
+    assert!(client.iam_password_token(&with(emulator::DEMO_MFA_PASSCODE)).await.is_ok());
+    assert_eq!(client.iam_password_token(&with("654321")).await.unwrap_err().status(), Some(401));
+    assert!(matches!(
+        client.iam_password_token(&with("12ab56")).await,
+        Err(CloudError::Invalid { field: "passcode", .. })
+    ));
+}
+
+#[tokio::test]
+async fn a_token_can_be_rescoped_to_another_project() {
+    let (_emu, client) = setup().await;
+    let first = client.iam_password_token(&login("auditor", "auditor-pass-1", "cn-north-4")).await.unwrap();
+    let projects = client.iam_list_projects("cn-north-4", &first.token).await.unwrap();
+    let other = projects.iter().find(|p| p.name == "ap-southeast-1").unwrap();
+    let second = client.iam_rescope("ap-southeast-1", &first.token, &other.id).await.unwrap();
+    assert_ne!(second.token, first.token);
+    assert_eq!(second.info.project.unwrap().name, "ap-southeast-1");
+    assert_eq!(second.info.user.name, "auditor");
+}
+
+#[tokio::test]
+async fn temporary_keys_sign_with_their_security_token() {
+    let (_emu, client) = setup().await;
+    let issued =
+        client.iam_password_token(&login("operator", "operator-pass-1", "cn-north-4")).await.unwrap();
+    let temp = client.iam_temporary_keys("cn-north-4", &issued.token, 900).await.unwrap();
+    assert!(temp.keys.security_token.is_some());
+    let project_id = issued.info.project.unwrap().id;
+    let caller = cloud::Caller {
+        region: "cn-north-4".into(),
+        project_id,
+        credentials: cloud::Credentials::AkSk(temp.keys.clone()),
+    };
+    let stats = client.hss_task_statistics(&caller, cloud::hss::TaskType::ClusterScan).await.unwrap();
+    assert_eq!(stats.total_num, 0);
+    // Without the security token the same keys are refused.
+    let bare = cloud::Caller {
+        credentials: cloud::Credentials::AkSk(cloud::signer::AkSk { security_token: None, ..temp.keys }),
+        ..caller
+    };
+    let err = client.hss_task_statistics(&bare, cloud::hss::TaskType::IacScan).await.unwrap_err();
+    assert_eq!(err.status(), Some(401));
+    assert!(matches!(
+        client.iam_temporary_keys("cn-north-4", &issued.token, 60).await,
+        Err(CloudError::Invalid { field: "duration_seconds", .. })
+    ));
 }

@@ -50,7 +50,7 @@ pub fn authenticate(
 ) -> Result<Identity, Response> {
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     if let Some(authz) = header("authorization") {
-        return verify_signature(method, raw_path, raw_query, headers, body, authz);
+        return verify_signature(emu, method, raw_path, raw_query, headers, body, authz);
     }
     let Some(token) = header("x-auth-token") else {
         return Err(unauthorized("x-auth-token not found"));
@@ -63,6 +63,7 @@ pub fn authenticate(
 }
 
 fn verify_signature(
+    emu: &Emulator,
     method: &Method,
     raw_path: &str,
     raw_query: Option<&str>,
@@ -87,10 +88,20 @@ fn verify_signature(
     let (Some(access), Some(signed_headers), Some(signature)) = (access, signed_headers, signature) else {
         return Err(unauthorized("verify aksk signature fail"));
     };
-    let Some(key) = seed::ACCESS_KEYS.iter().find(|k| k.access_key == access) else {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    // A permanent demo key, or a temporary one that must come with its security token.
+    let (secret, user): (String, &'static DemoUser) = if let Some(k) =
+        seed::ACCESS_KEYS.iter().find(|k| k.access_key == access)
+    {
+        (k.secret_key.to_string(), seed::user(k.user).expect("access keys belong to seeded users"))
+    } else if let Some(k) = emu.temporary_key(access) {
+        if header("x-security-token") != Some(k.security_token.as_str()) {
+            return Err(unauthorized("verify aksk signature fail, the security token is missing or wrong"));
+        }
+        (k.secret_key, k.user)
+    } else {
         return Err(unauthorized(&format!("Get secretKey failed,ak:{access},err:ak not exist")));
     };
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let Some(date) = header("x-sdk-date") else {
         return Err(unauthorized("verify aksk signature fail"));
     };
@@ -126,13 +137,12 @@ fn verify_signature(
         payload
     );
     let to_sign = format!("SDK-HMAC-SHA256\n{date}\n{}", hex::encode(Sha256::digest(canonical.as_bytes())));
-    let mut mac = Hmac::<Sha256>::new_from_slice(key.secret_key.as_bytes()).expect("any key length");
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
     mac.update(to_sign.as_bytes());
     let expected = hex::encode(mac.finalize().into_bytes());
     if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
         return Err(unauthorized("verify aksk signature fail"));
     }
-    let user = seed::user(key.user).expect("access keys belong to seeded users");
     Ok(Identity { user })
 }
 

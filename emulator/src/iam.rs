@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -18,6 +18,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/v3/auth/tokens", post(create_token).get(validate_token))
         .route("/v3/auth/projects", get(list_projects))
+        .route("/v3.0/OS-CREDENTIAL/securitytokens", post(security_token))
 }
 
 /// Keystone's error shape, which IAM uses for authentication failures.
@@ -76,6 +77,52 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     path.iter().try_fold(v, |v, k| v.get(*k)).and_then(Value::as_str)
 }
 
+/// The passcode every demo user's virtual MFA device shows (emulator choice: no real TOTP).
+pub const DEMO_MFA_PASSCODE: &str = "123456";
+
+/// Who a token request authenticates, by its method: password (optionally with a virtual MFA
+/// passcode) or an existing token (re-scoping).
+fn authenticate_identity(emu: &Emulator, identity: &Value) -> Result<&'static seed::DemoUser, Response> {
+    let methods = identity.get("methods").cloned().unwrap_or(Value::Null);
+    if methods == json!(["token"]) {
+        let Some(token) = identity.pointer("/token/id").and_then(Value::as_str) else {
+            return Err(bad_body("auth.identity.token.id is required."));
+        };
+        return emu
+            .token(token)
+            .map(|t| t.user)
+            .ok_or_else(|| keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."));
+    }
+    let with_mfa = methods == json!(["password", "totp"]);
+    if methods != json!(["password"]) && !with_mfa {
+        return Err(bad_body(
+            "auth.identity.methods must be [\"password\"], [\"password\", \"totp\"] or [\"token\"].",
+        ));
+    }
+    let user = identity.pointer("/password/user").unwrap_or(&Value::Null);
+    let (Some(name), Some(password)) = (str_at(user, &["name"]), str_at(user, &["password"])) else {
+        return Err(bad_body("auth.identity.password.user needs name and password."));
+    };
+    let domain_ok = match (str_at(user, &["domain", "name"]), str_at(user, &["domain", "id"])) {
+        (Some(n), _) => n == seed::DOMAIN_NAME,
+        (None, Some(id)) => id == seed::DOMAIN_ID,
+        (None, None) => return Err(bad_body("auth.identity.password.user.domain needs name or id.")),
+    };
+    // One message for every credential mismatch, so a caller cannot tell which part was wrong.
+    let found = match seed::user(name) {
+        Some(u) if domain_ok && u.password == password => u,
+        _ => return Err(keystone_error(StatusCode::UNAUTHORIZED, "The username or password is wrong.")),
+    };
+    if with_mfa {
+        let user_id = identity.pointer("/totp/user/id").and_then(Value::as_str);
+        let passcode = identity.pointer("/totp/user/passcode").and_then(Value::as_str);
+        if user_id != Some(found.id) || passcode != Some(DEMO_MFA_PASSCODE) {
+            return Err(keystone_error(StatusCode::UNAUTHORIZED, "The verification code is wrong."));
+        }
+    }
+    Ok(found)
+}
+
 async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
     let Ok(req) = serde_json::from_slice::<Value>(&body) else {
         return bad_body("The body is not JSON.");
@@ -83,22 +130,9 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
     let Some(identity) = req.pointer("/auth/identity") else {
         return bad_body("auth.identity is required.");
     };
-    if identity.get("methods") != Some(&json!(["password"])) {
-        return bad_body("auth.identity.methods must be [\"password\"].");
-    }
-    let user = identity.pointer("/password/user").unwrap_or(&Value::Null);
-    let (Some(name), Some(password)) = (str_at(user, &["name"]), str_at(user, &["password"])) else {
-        return bad_body("auth.identity.password.user needs name and password.");
-    };
-    let domain_ok = match (str_at(user, &["domain", "name"]), str_at(user, &["domain", "id"])) {
-        (Some(n), _) => n == seed::DOMAIN_NAME,
-        (None, Some(id)) => id == seed::DOMAIN_ID,
-        (None, None) => return bad_body("auth.identity.password.user.domain needs name or id."),
-    };
-    // One message for every credential mismatch, so a caller cannot tell which part was wrong.
-    let user = match seed::user(name) {
-        Some(u) if domain_ok && u.password == password => u,
-        _ => return keystone_error(StatusCode::UNAUTHORIZED, "The username or password is wrong."),
+    let user = match authenticate_identity(&emu, identity) {
+        Ok(u) => u,
+        Err(resp) => return resp,
     };
     let project: Option<&'static DemoProject> = match req.pointer("/auth/scope/project") {
         None => None,
@@ -126,8 +160,48 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
     with_trace_id(resp)
 }
 
+/// `POST /v3.0/OS-CREDENTIAL/securitytokens`: temporary AK/SK for the token's user, valid
+/// 900–86400 seconds; calls signed with them must carry the security token.
+async fn security_token(
+    State(emu): State<Arc<Emulator>>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Response {
+    let issuer = match caller(&emu, &headers) {
+        Ok(t) => t,
+        Err(resp) => return resp,
+    };
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else {
+        return bad_body("The body is not JSON.");
+    };
+    if req.pointer("/auth/identity/methods") != Some(&json!(["token"])) {
+        return bad_body("auth.identity.methods must be [\"token\"].");
+    }
+    let seconds = req.pointer("/auth/identity/token/duration_seconds").and_then(Value::as_i64).unwrap_or(900);
+    if !(900..=86_400).contains(&seconds) {
+        return bad_body("duration_seconds must be 900 to 86400.");
+    }
+    let temp = emu.issue_temporary_key(issuer.user, std::time::Duration::from_secs(seconds as u64));
+    let body = json!({"credential": {"access": temp.access_key, "secret": temp.secret_key,
+                                     "securitytoken": temp.security_token, "expires_at": iam_time(temp.expires_at)}});
+    with_trace_id((StatusCode::CREATED, Json(body)).into_response())
+}
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Read calls accept a token or an AK/SK signature (as the SDKs' global credentials send).
+fn reader(
+    emu: &Emulator,
+    method: &axum::http::Method,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+) -> Result<(), Response> {
+    if headers.contains_key("authorization") {
+        return crate::gateway::authenticate(emu, method, uri.path(), uri.query(), headers, b"").map(drop);
+    }
+    caller(emu, headers).map(drop)
 }
 
 fn caller(emu: &Emulator, headers: &HeaderMap) -> Result<IssuedToken, Response> {
@@ -142,10 +216,11 @@ fn caller(emu: &Emulator, headers: &HeaderMap) -> Result<IssuedToken, Response> 
 
 async fn validate_token(
     State(emu): State<Arc<Emulator>>,
-    Query(_q): Query<Vec<(String, String)>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(resp) = caller(&emu, &headers) {
+    if let Err(resp) = reader(&emu, &method, &uri, &headers) {
         return resp;
     }
     let Some(subject) = header(&headers, "x-subject-token") else {
@@ -159,8 +234,13 @@ async fn validate_token(
     with_trace_id(resp)
 }
 
-async fn list_projects(State(emu): State<Arc<Emulator>>, headers: HeaderMap) -> Response {
-    if let Err(resp) = caller(&emu, &headers) {
+async fn list_projects(
+    State(emu): State<Arc<Emulator>>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    if let Err(resp) = reader(&emu, &method, &uri, &headers) {
         return resp;
     }
     let projects: Vec<Value> = seed::PROJECTS

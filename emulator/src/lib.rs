@@ -22,6 +22,7 @@ use std::time::Duration;
 use axum::Router;
 use tokio::net::TcpListener;
 
+pub use iam::DEMO_MFA_PASSCODE;
 pub use state::Emulator;
 
 /// Knobs of an emulator instance.

@@ -22,10 +22,21 @@ pub struct IssuedToken {
     pub expires_at: OffsetDateTime,
 }
 
+/// Temporary access keys issued from a token.
+#[derive(Clone, Debug)]
+pub struct TemporaryKey {
+    pub access_key: String,
+    pub secret_key: String,
+    pub security_token: String,
+    pub user: &'static DemoUser,
+    pub expires_at: OffsetDateTime,
+}
+
 pub struct Emulator {
     pub(crate) config: Config,
     data: DemoData,
     tokens: Mutex<HashMap<String, IssuedToken>>,
+    temporary_keys: Mutex<HashMap<String, TemporaryKey>>,
     /// Keyed by project id.
     hss_tasks: Mutex<HashMap<String, Vec<HssTask>>>,
     iac_files: Mutex<HashMap<String, Vec<IacFile>>>,
@@ -52,6 +63,7 @@ impl Emulator {
         Self {
             data,
             tokens: Mutex::new(HashMap::new()),
+            temporary_keys: Mutex::new(HashMap::new()),
             hss_tasks: Mutex::new(HashMap::new()),
             iac_files: Mutex::new(HashMap::new()),
             exports: Mutex::new(HashMap::new()),
@@ -301,6 +313,33 @@ impl Emulator {
     pub fn token(&self, token: &str) -> Option<IssuedToken> {
         let tokens = self.tokens.lock().expect("token map");
         tokens.get(token).filter(|t| t.expires_at > OffsetDateTime::now_utc()).cloned()
+    }
+
+    pub(crate) fn issue_temporary_key(
+        &self,
+        user: &'static DemoUser,
+        ttl: std::time::Duration,
+    ) -> TemporaryKey {
+        let random = |n: usize| {
+            let mut raw = vec![0u8; n];
+            rand::Rng::fill(&mut rand::thread_rng(), raw.as_mut_slice());
+            raw
+        };
+        let key = TemporaryKey {
+            access_key: format!("SPTMP{}", hex::encode_upper(random(8))),
+            secret_key: base64::engine::general_purpose::STANDARD_NO_PAD.encode(random(30)),
+            security_token: format!("gQ{}", base64::engine::general_purpose::STANDARD.encode(random(600))),
+            user,
+            expires_at: OffsetDateTime::now_utc() + ttl,
+        };
+        self.temporary_keys.lock().expect("keys").insert(key.access_key.clone(), key.clone());
+        key
+    }
+
+    /// A live temporary key by its access key.
+    pub fn temporary_key(&self, access_key: &str) -> Option<TemporaryKey> {
+        let keys = self.temporary_keys.lock().expect("keys");
+        keys.get(access_key).filter(|k| k.expires_at > OffsetDateTime::now_utc()).cloned()
     }
 
     /// Whether the token was issued here, expired or not (to tell "expired" from "forged").

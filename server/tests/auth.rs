@@ -237,6 +237,7 @@ async fn token_sign_in_checks_the_token_with_iam() {
             user: "auditor".into(),
             password: cloud::Secret::new("auditor-pass-1"),
             project_name: "ap-southeast-1".into(),
+            mfa: None,
         })
         .await
         .unwrap();

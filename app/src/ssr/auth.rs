@@ -65,6 +65,7 @@ pub async fn login_with_password(
         user: user.trim().to_string(),
         password: Secret::new(password),
         project_name: region,
+        mfa: None,
     };
     let issued = portal().cloud.iam_password_token(&login).await.map_err(|e| {
         tracing::info!(domain = %login.domain, user = %login.user, error = %e, "sign-in refused");

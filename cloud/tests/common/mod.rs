@@ -26,6 +26,7 @@ pub async fn token_caller(client: &CloudClient, user: &str, password: &str) -> C
             user: user.into(),
             password: Secret::new(password),
             project_name: "cn-north-4".into(),
+            mfa: None,
         })
         .await
         .unwrap();
