@@ -5,6 +5,8 @@ SHELL := /bin/bash
 # Binaryen's wasm-opt from npm must come before any other on PATH (see leptos-toolchain notes).
 export PATH := $(CURDIR)/end2end/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
+# One-off builds (CI, a fresh clone) gain nothing from incremental caches, which take many GB.
+export CARGO_INCREMENTAL ?= 0
 E2E_DATA := $(CURDIR)/target/e2e-data
 
 .PHONY: run test setup unit e2e fmt-check build-release
