@@ -33,7 +33,25 @@ from huaweicloudsdkdbss.v1 import (
 from huaweicloudsdkiam.v3 import (
     AuthScope,
     AuthScopeProject,
+    CreateTemporaryAccessKeyByTokenRequest,
+    CreateTemporaryAccessKeyByTokenRequestBody,
     IamClient,
+    IdentityToken,
+    KeystoneCreateScopedTokenRequest,
+    KeystoneCreateScopedTokenRequestBody,
+    KeystoneCreateUserTokenByPasswordAndMfaRequest,
+    KeystoneCreateUserTokenByPasswordAndMfaRequestBody,
+    MfaAuth,
+    MfaIdentity,
+    MfaTotp,
+    MfaTotpUser,
+    ScopedToken,
+    ScopedTokenAuth,
+    ScopedTokenIdentity,
+    ScopeProjectOption,
+    TokenAuth,
+    TokenAuthIdentity,
+    TokenSocpeOption,
     KeystoneCreateUserTokenByPasswordRequest,
     KeystoneCreateUserTokenByPasswordRequestBody,
     KeystoneListAuthProjectsRequest,
@@ -261,6 +279,35 @@ def checks(endpoint):
         projects = iam.keystone_list_auth_projects(KeystoneListAuthProjectsRequest()).projects
         assert sorted(p.name for p in projects) == ["ap-southeast-1", "cn-north-4"], projects
 
+    def mfa_scoped_and_temporary_keys():
+        user = PwdPasswordUser(domain=PwdPasswordUserDomain(name="secportal-demo"), name="auditor",
+                               password="auditor-pass-1")
+        first = iam.keystone_create_user_token_by_password(KeystoneCreateUserTokenByPasswordRequest(
+            body=KeystoneCreateUserTokenByPasswordRequestBody(auth=PwdAuth(
+                identity=PwdIdentity(methods=["password"], password=PwdPassword(user=user)),
+                scope=AuthScope(project=AuthScopeProject(name="cn-north-4"))))))
+        mfa = iam.keystone_create_user_token_by_password_and_mfa(KeystoneCreateUserTokenByPasswordAndMfaRequest(
+            body=KeystoneCreateUserTokenByPasswordAndMfaRequestBody(auth=MfaAuth(
+                identity=MfaIdentity(methods=["password", "totp"], password=PwdPassword(user=user),
+                                     totp=MfaTotp(user=MfaTotpUser(id=first.token.user.id, passcode="123456"))),
+                scope=AuthScope(project=AuthScopeProject(name="cn-north-4"))))))
+        assert mfa.x_subject_token and mfa.token.user.name == "auditor", mfa.token
+        scoped = iam.keystone_create_scoped_token(KeystoneCreateScopedTokenRequest(
+            body=KeystoneCreateScopedTokenRequestBody(auth=ScopedTokenAuth(
+                identity=ScopedTokenIdentity(methods=["token"], token=ScopedToken(id=mfa.x_subject_token)),
+                scope=TokenSocpeOption(project=ScopeProjectOption(id="8c3e1d9b7a6f45e2b0c4d8f1a3e5b7c9"))))))
+        assert scoped.token.project.name == "ap-southeast-1", scoped.token
+        temp = iam.create_temporary_access_key_by_token(CreateTemporaryAccessKeyByTokenRequest(
+            body=CreateTemporaryAccessKeyByTokenRequestBody(auth=TokenAuth(identity=TokenAuthIdentity(
+                methods=["token"], token=IdentityToken(id=mfa.x_subject_token, duration_seconds=900))))))
+        c = temp.credential
+        assert c.access and c.secret and c.securitytoken and c.expires_at, c
+        # The temporary keys work for HSS when the security token comes along.
+        creds = BasicCredentials(c.access, c.secret, PROJECT).with_security_token(c.securitytoken)
+        hss_temp = HssClient.new_builder().with_credentials(creds).with_endpoints([endpoint]).build()
+        r = hss_temp.show_task_statistics(ShowTaskStatisticsRequest(task_type="iac_scan"))
+        assert r.total_num >= 0, r
+
     def wrong_password_is_refused():
         user = PwdPasswordUser(domain=PwdPasswordUserDomain(name="secportal-demo"), name="operator", password="nope")
         auth = PwdAuth(
@@ -297,6 +344,7 @@ def checks(endpoint):
         dbss_invalid_regex_is_refused,
         password_token_validate_and_projects,
         wrong_password_is_refused,
+        mfa_scoped_and_temporary_keys,
         wrong_secret_is_refused,
     ]
 

@@ -96,3 +96,39 @@ async fn hss_bounds_are_checked_on_both_sides() {
     assert_eq!(body["error_code"], "HSS.0001");
     assert!(body["error_msg"].as_str().unwrap().contains("limit"));
 }
+
+#[tokio::test]
+async fn signatures_older_than_15_minutes_are_refused() {
+    use cloud::signer::{hex_sha256, sdk_date, Signable};
+    let (emu, _client) = setup().await;
+    let path = format!("/v5/{CN_NORTH_4}/common/task-statistics");
+    let query = [("task_type".to_string(), "cluster_scan".to_string())];
+    let host = emu.base_url().trim_start_matches("http://").to_string();
+    let send = |minutes_ago: i64| {
+        let date = sdk_date(time::OffsetDateTime::now_utc() - time::Duration::minutes(minutes_ago));
+        let headers = [("host".to_string(), host.clone()), ("x-sdk-date".to_string(), date.clone())];
+        let signable = Signable {
+            method: "GET",
+            path: &path,
+            query: &query,
+            headers: &headers,
+            payload_hash: &hex_sha256(b""),
+        };
+        let authorization = signable.authorization(
+            "SPDEMOAKOPERATOR0001",
+            &cloud::Secret::new("spDemoSecretKeyForOperator00000000000001"),
+            &date,
+        );
+        reqwest::Client::new()
+            .get(format!("{}{path}?task_type=cluster_scan", emu.base_url()))
+            .header("x-sdk-date", date)
+            .header("authorization", authorization)
+            .send()
+    };
+    assert_eq!(send(14).await.unwrap().status(), 200, "within the window");
+    let late = send(16).await.unwrap();
+    assert_eq!(late.status(), 401);
+    let body: serde_json::Value = late.json().await.unwrap();
+    assert_eq!(body["error_code"], "APIGW.0301");
+    assert!(body["error_msg"].as_str().unwrap().contains("15 minutes"), "{body}");
+}

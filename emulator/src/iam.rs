@@ -167,12 +167,19 @@ async fn security_token(
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Response {
-    let issuer = match caller(&emu, &headers) {
-        Ok(t) => t,
-        Err(resp) => return resp,
-    };
     let Ok(req) = serde_json::from_slice::<Value>(&body) else {
         return bad_body("The body is not JSON.");
+    };
+    // The token to exchange: `auth.identity.token.id` when given, else the caller's X-Auth-Token.
+    let issuer = match req.pointer("/auth/identity/token/id").and_then(Value::as_str) {
+        Some(id) => match emu.token(id) {
+            Some(t) => t,
+            None => return keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."),
+        },
+        None => match caller(&emu, &headers) {
+            Ok(t) => t,
+            Err(resp) => return resp,
+        },
     };
     if req.pointer("/auth/identity/methods") != Some(&json!(["token"])) {
         return bad_body("auth.identity.methods must be [\"token\"].");
