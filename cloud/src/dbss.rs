@@ -21,6 +21,24 @@ wire_enum! {
     }
 }
 
+/// The instance-wide switches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum InstanceSwitch {
+    /// "Mask privacy data" in audit results.
+    Masking,
+    /// "Store result sets" of audited statements.
+    ResultSet,
+}
+
+impl InstanceSwitch {
+    fn path(self) -> &'static str {
+        match self {
+            InstanceSwitch::Masking => "/sensitive/mask/switch",
+            InstanceSwitch::ResultSet => "/sensitive/result/switch",
+        }
+    }
+}
+
 /// Which list API: the spec's (`/dbss/audit/sensitive/masks`, limit ≤ 10000, marked for
 /// retirement) or the newer one (`/audit/{id}/sensitive/mask/rule`, limit ≤ 1000).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -289,51 +307,28 @@ impl CloudClient {
         .await
     }
 
-    /// The instance's global "mask privacy data" switch.
-    pub async fn dbss_mask_switch(&self, caller: &Caller, instance_id: &str) -> Result<OnOff> {
-        let path = instance_path(caller, instance_id, "/sensitive/mask/switch")?;
-        let resp = self.dbss_send("dbss_mask_switch", caller, Method::GET, &path, None).await?;
-        Ok(Self::json::<SwitchAnswer>(Service::Dbss, resp).await?.status)
-    }
-
-    pub async fn dbss_set_mask_switch(
+    /// Reads one of the instance's switches.
+    pub async fn dbss_switch(
         &self,
         caller: &Caller,
         instance_id: &str,
-        status: OnOff,
-    ) -> Result<()> {
-        let path = instance_path(caller, instance_id, "/sensitive/mask/switch")?;
-        self.dbss_change(
-            "dbss_set_mask_switch",
-            caller,
-            Method::POST,
-            &path,
-            Some(serde_json::json!({ "status": status })),
-        )
-        .await
-    }
-
-    /// The instance's "store result set" switch.
-    pub async fn dbss_result_switch(&self, caller: &Caller, instance_id: &str) -> Result<OnOff> {
-        let path = instance_path(caller, instance_id, "/sensitive/result/switch")?;
-        let resp = self.dbss_send("dbss_result_switch", caller, Method::GET, &path, None).await?;
+        which: InstanceSwitch,
+    ) -> Result<OnOff> {
+        let path = instance_path(caller, instance_id, which.path())?;
+        let resp = self.dbss_send("dbss_switch", caller, Method::GET, &path, None).await?;
         Ok(Self::json::<SwitchAnswer>(Service::Dbss, resp).await?.status)
     }
 
-    pub async fn dbss_set_result_switch(
+    /// Turns one of the instance's switches on or off.
+    pub async fn dbss_set_switch(
         &self,
         caller: &Caller,
         instance_id: &str,
+        which: InstanceSwitch,
         status: OnOff,
     ) -> Result<()> {
-        let path = instance_path(caller, instance_id, "/sensitive/result/switch")?;
-        self.dbss_change(
-            "dbss_set_result_switch",
-            caller,
-            Method::POST,
-            &path,
-            Some(serde_json::json!({ "status": status })),
-        )
-        .await
+        let path = instance_path(caller, instance_id, which.path())?;
+        let body = Some(serde_json::json!({ "status": status }));
+        self.dbss_change("dbss_set_switch", caller, Method::POST, &path, body).await
     }
 }

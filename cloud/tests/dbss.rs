@@ -126,10 +126,10 @@ async fn instance_switches() {
     let (_emu, client) = setup().await;
     let caller = operator_aksk();
     let id = active_instance(&client, &caller).await;
-    assert_eq!(client.dbss_mask_switch(&caller, &id).await.unwrap(), OnOff::On);
-    assert_eq!(client.dbss_result_switch(&caller, &id).await.unwrap(), OnOff::Off);
-    client.dbss_set_mask_switch(&caller, &id, OnOff::Off).await.unwrap();
-    client.dbss_set_result_switch(&caller, &id, OnOff::On).await.unwrap();
-    assert_eq!(client.dbss_mask_switch(&caller, &id).await.unwrap(), OnOff::Off);
-    assert_eq!(client.dbss_result_switch(&caller, &id).await.unwrap(), OnOff::On);
+    assert_eq!(client.dbss_switch(&caller, &id, InstanceSwitch::Masking).await.unwrap(), OnOff::On);
+    assert_eq!(client.dbss_switch(&caller, &id, InstanceSwitch::ResultSet).await.unwrap(), OnOff::Off);
+    client.dbss_set_switch(&caller, &id, InstanceSwitch::Masking, OnOff::Off).await.unwrap();
+    client.dbss_set_switch(&caller, &id, InstanceSwitch::ResultSet, OnOff::On).await.unwrap();
+    assert_eq!(client.dbss_switch(&caller, &id, InstanceSwitch::Masking).await.unwrap(), OnOff::Off);
+    assert_eq!(client.dbss_switch(&caller, &id, InstanceSwitch::ResultSet).await.unwrap(), OnOff::On);
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use cloud::dbss::{InstanceStatus, OnOff, RulesApi};
+use cloud::dbss::{InstanceStatus, InstanceSwitch, OnOff, RulesApi};
 use cloud::dsc::ResultFilter;
 use cloud::hss::{IacFileQuery, IacScanSource, LocalImageQuery, TaskQuery, TaskType};
 use cloud::CloudError;
@@ -63,12 +63,18 @@ async fn dbss_reads() {
     assert_eq!(field(client.dbss_list_rules(&c, "../x", RulesApi::New, 0, 10).await), "instance_id");
     let list = client.dbss_list_instances(&c, 0, 100).await.unwrap();
     let frozen = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Frozen)).unwrap();
-    assert_eq!(api(client.dbss_mask_switch(&c, &frozen.id).await), (400, "DBSS.10020021".into()));
-    assert_eq!(api(client.dbss_result_switch(&c, "nosuchinstance").await), (400, "DBSS.10020021".into()));
+    assert_eq!(
+        api(client.dbss_switch(&c, &frozen.id, InstanceSwitch::Masking).await),
+        (400, "DBSS.10020021".into())
+    );
+    assert_eq!(
+        api(client.dbss_switch(&c, "nosuchinstance", InstanceSwitch::ResultSet).await),
+        (400, "DBSS.10020021".into())
+    );
     let auditor = auditor(&client).await;
     let active = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Active)).unwrap();
     assert_eq!(
-        api(client.dbss_set_mask_switch(&auditor, &active.id, OnOff::Off).await),
+        api(client.dbss_set_switch(&auditor, &active.id, InstanceSwitch::Masking, OnOff::Off).await),
         (403, "DBSS.10000002".into())
     );
 }
