@@ -2,22 +2,14 @@
 
 use cloud::iam::{PasswordLogin, TokenInfo};
 use cloud::{CloudError, Secret, IAM_REGIONS};
-use tower_sessions::Session;
 
-use super::session::{self, SessionAuth};
+use super::session::{self, extract as session, SessionAuth};
 use super::{from_cloud, portal};
 use crate::dto::{safe_next, Me, PortalInfo, SignedIn};
 use crate::error::{AppError, ErrorKind};
 use crate::i18n::{t, Key};
 
 const DEFAULT_REGION: &str = "cn-north-4";
-
-async fn session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(|e| {
-        tracing::error!(error = %e, "no session layer");
-        AppError::new(ErrorKind::Internal, t(Key::ErrSessionStore))
-    })
-}
 
 fn check_region(region: &str) -> Result<(), AppError> {
     if IAM_REGIONS.contains(&region) {

@@ -3,6 +3,7 @@
 pub mod auth;
 mod cloud_error;
 pub mod csp;
+pub mod masking;
 pub mod session;
 pub mod vault;
 

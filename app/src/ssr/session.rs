@@ -41,6 +41,27 @@ pub async fn current(session: &Session) -> Option<SessionAuth> {
     Some(auth)
 }
 
+/// The request's session (the session layer puts it there).
+pub async fn extract() -> Result<Session, AppError> {
+    leptos_axum::extract::<Session>().await.map_err(|e| {
+        tracing::error!(error = %e, "no session layer");
+        AppError::new(ErrorKind::Internal, crate::i18n::t(crate::i18n::Key::ErrSessionStore))
+    })
+}
+
+/// The signed-in user's cloud identity for a call: region and project from the session, the
+/// token unsealed for just this request. Signed out: 401.
+pub async fn caller() -> Result<cloud::Caller, AppError> {
+    let auth = current(&extract().await?).await.ok_or_else(AppError::signed_out)?;
+    let token = super::portal().vault.open(&auth.sealed_token).map_err(|_| {
+        // A session sealed with another key (the key changed): treat as signed out.
+        AppError::signed_out()
+    })?;
+    // Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
+    let region = auth.project_name.split('_').next().unwrap_or(&auth.project_name).to_string();
+    Ok(cloud::Caller { region, project_id: auth.project_id, credentials: cloud::Credentials::Token(token) })
+}
+
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.
 pub async fn start(session: &Session, auth: SessionAuth) -> Result<(), AppError> {
     session.cycle_id().await.map_err(store_error)?;

@@ -1,6 +1,8 @@
 //! What crosses the wire between the browser and the server functions, and the rules both sides
 //! apply to it.
 
+pub mod masking;
+
 use serde::{Deserialize, Serialize};
 
 /// The signed-in user as the pages see it. No token: that never leaves the server.

@@ -2,6 +2,8 @@
 //! Each is thin: the work is in [`crate::ssr`]. The server sets the HTTP status of a failed call
 //! from its [`AppError`] kind.
 
+pub mod masking;
+
 use leptos::prelude::*;
 
 use crate::dto::{Me, PortalInfo, SignedIn};
