@@ -31,8 +31,6 @@ async fn page_filter_create_edit_switch_delete() {
         form.extend(extra);
         form
     };
-    let as_refs =
-        |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
     let call = |f: Vec<(&'static str, String)>| {
         let c = cookie.clone();
         async move {
