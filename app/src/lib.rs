@@ -20,6 +20,7 @@ use leptos_router::path;
 
 use crate::components::shell::Shell;
 use crate::i18n::{t, Key};
+use crate::pages::masking::{instances::InstancesPage, rules::RulesPage};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
@@ -62,6 +63,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("/") view=Shell>
                     <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("masking") view=InstancesPage/>
+                    <Route path=path!("masking/:id") view=RulesPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -53,6 +53,7 @@ fn Frame(me: Me) -> impl IntoView {
             <a class="brand" href="/">{t(Key::AppName)}</a>
             <nav aria-label=t(Key::NavLabel)>
                 <A href="/" exact=true>{t(Key::NavDashboard)}</A>
+                <A href="/masking">{t(Key::NavMasking)}</A>
             </nav>
             <div class="who">
                 <span class="who-user" title=t(Key::User)>{me.user.clone()}</span>
