@@ -23,7 +23,7 @@ test("page through rules, create, edit, bulk-switch and delete a custom rule", a
   // Test an expression, then create the rule.
   await page.getByRole("button", { name: "New custom rule" }).click();
   await page.getByLabel("Rule name").fill("Order number");
-  await page.getByLabel("Regular expression").fill("ORD-\\d{4");
+  await page.getByLabel("Regular expression").fill("ORD-(\\d{4}");
   await expect(page.getByText("Invalid regular expression")).toBeVisible();
   await expect(page.getByRole("button", { name: "Save rule" })).toBeDisabled();
   await page.getByLabel("Regular expression").fill("ORD-\\d{4}");

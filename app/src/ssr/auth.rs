@@ -118,6 +118,8 @@ pub async fn logout() -> Result<(), AppError> {
 }
 
 pub async fn whoami() -> Result<Me, AppError> {
+    // Context first: later polls of a resource's future may run outside the reactive owner.
+    let demo = portal().demo.is_some();
     let auth = session::current(&session().await?).await.ok_or_else(AppError::signed_out)?;
     Ok(Me {
         user: auth.user_name,
@@ -126,7 +128,7 @@ pub async fn whoami() -> Result<Me, AppError> {
         project_name: auth.project_name,
         token_expires_at: auth.token_expires_at,
         server_now: session::now(),
-        demo: portal().demo.is_some(),
+        demo,
     })
 }
 

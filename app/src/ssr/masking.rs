@@ -4,7 +4,7 @@ use cloud::dbss::{InstanceStatus, InstanceSwitch, MaskRule, MaskRuleInput, OnOff
 use cloud::CloudError;
 
 use super::session::caller;
-use super::{from_cloud, portal};
+use super::{from_cloud, Portal};
 use crate::dto::masking::{
     check_paging, InstanceRow, InstanceSettings, RuleInput, RuleRow, RulesPage, Setting,
 };
@@ -31,8 +31,8 @@ fn on_off(on: bool) -> OnOff {
 }
 
 pub async fn instances() -> Result<Vec<InstanceRow>, AppError> {
-    let caller = caller().await?;
-    let list = portal().cloud.dbss_list_instances(&caller, 0, 1000).await.map_err(from_cloud)?;
+    let (portal, caller) = caller().await?;
+    let list = portal.cloud.dbss_list_instances(&caller, 0, 1000).await.map_err(from_cloud)?;
     Ok(list
         .servers
         .into_iter()
@@ -55,12 +55,13 @@ fn spec_refused(e: &CloudError) -> bool {
 }
 
 async fn list(
+    portal: &Portal,
     caller: &cloud::Caller,
     id: &str,
     offset: i64,
     limit: i64,
 ) -> Result<cloud::dbss::MaskRuleList, CloudError> {
-    let cloud = &portal().cloud;
+    let cloud = &portal.cloud;
     match cloud.dbss_list_rules(caller, id, RulesApi::Spec, offset, limit).await {
         Err(e) if spec_refused(&e) => {
             cloud.dbss_list_rules(caller, id, RulesApi::New, offset, limit.min(1000)).await
@@ -91,10 +92,11 @@ pub async fn rules(
             return Err(AppError::invalid("status", "on or off"));
         }
     }
-    let caller = caller().await?;
+    let (portal, caller) = caller().await?;
     if q.is_none() && kind.is_none() && status.is_none() {
         // No filter: the cloud pages for us.
-        let page = list(&caller, &instance_id, offset.into(), limit.into()).await.map_err(from_cloud)?;
+        let page =
+            list(&portal, &caller, &instance_id, offset.into(), limit.into()).await.map_err(from_cloud)?;
         return Ok(RulesPage {
             rules: page.rules.into_iter().map(row).collect(),
             total: page.total.max(0) as usize,
@@ -106,7 +108,7 @@ pub async fn rules(
     // filter and page here.
     let mut all = Vec::new();
     loop {
-        let page = list(&caller, &instance_id, all.len() as i64, 1000).await.map_err(from_cloud)?;
+        let page = list(&portal, &caller, &instance_id, all.len() as i64, 1000).await.map_err(from_cloud)?;
         let got = page.rules.len();
         all.extend(page.rules.into_iter().map(row));
         if got < 1000 || all.len() as i64 >= page.total {
@@ -135,8 +137,8 @@ pub async fn switch(instance_id: String, ids: String, status: String) -> Result<
         "OFF" => OnOff::Off,
         _ => return Err(AppError::invalid("status", "ON or OFF")),
     };
-    let caller = caller().await?;
-    portal().cloud.dbss_switch_rules(&caller, &instance_id, &ids, status).await.map_err(from_cloud)
+    let (portal, caller) = caller().await?;
+    portal.cloud.dbss_switch_rules(&caller, &instance_id, &ids, status).await.map_err(from_cloud)
 }
 
 fn input(rule: RuleInput) -> Result<MaskRuleInput, AppError> {
@@ -146,24 +148,24 @@ fn input(rule: RuleInput) -> Result<MaskRuleInput, AppError> {
 
 pub async fn create(instance_id: String, rule: RuleInput) -> Result<(), AppError> {
     let rule = input(rule)?;
-    let caller = caller().await?;
-    portal().cloud.dbss_create_rule(&caller, &instance_id, &rule).await.map_err(from_cloud)
+    let (portal, caller) = caller().await?;
+    portal.cloud.dbss_create_rule(&caller, &instance_id, &rule).await.map_err(from_cloud)
 }
 
 pub async fn update(instance_id: String, rule_id: String, rule: RuleInput) -> Result<(), AppError> {
     let rule = input(rule)?;
-    let caller = caller().await?;
-    portal().cloud.dbss_update_rule(&caller, &instance_id, &rule_id, &rule).await.map_err(from_cloud)
+    let (portal, caller) = caller().await?;
+    portal.cloud.dbss_update_rule(&caller, &instance_id, &rule_id, &rule).await.map_err(from_cloud)
 }
 
 pub async fn delete(instance_id: String, rule_id: String) -> Result<(), AppError> {
-    let caller = caller().await?;
-    portal().cloud.dbss_delete_rule(&caller, &instance_id, &rule_id).await.map_err(from_cloud)
+    let (portal, caller) = caller().await?;
+    portal.cloud.dbss_delete_rule(&caller, &instance_id, &rule_id).await.map_err(from_cloud)
 }
 
 pub async fn settings(instance_id: String) -> Result<InstanceSettings, AppError> {
-    let caller = caller().await?;
-    let cloud = &portal().cloud;
+    let (portal, caller) = caller().await?;
+    let cloud = &portal.cloud;
     let masking =
         cloud.dbss_switch(&caller, &instance_id, InstanceSwitch::Masking).await.map_err(from_cloud)?;
     let result_set =
@@ -172,10 +174,10 @@ pub async fn settings(instance_id: String) -> Result<InstanceSettings, AppError>
 }
 
 pub async fn set_setting(instance_id: String, setting: Setting, on: bool) -> Result<(), AppError> {
-    let caller = caller().await?;
+    let (portal, caller) = caller().await?;
     let which = match setting {
         Setting::Masking => InstanceSwitch::Masking,
         Setting::ResultSet => InstanceSwitch::ResultSet,
     };
-    portal().cloud.dbss_set_switch(&caller, &instance_id, which, on_off(on)).await.map_err(from_cloud)
+    portal.cloud.dbss_set_switch(&caller, &instance_id, which, on_off(on)).await.map_err(from_cloud)
 }

@@ -51,15 +51,23 @@ pub async fn extract() -> Result<Session, AppError> {
 
 /// The signed-in user's cloud identity for a call: region and project from the session, the
 /// token unsealed for just this request. Signed out: 401.
-pub async fn caller() -> Result<cloud::Caller, AppError> {
-    let auth = current(&extract().await?).await.ok_or_else(AppError::signed_out)?;
-    let token = super::portal().vault.open(&auth.sealed_token).map_err(|_| {
+///
+/// Returns the portal's services too: contexts are read before the first await, since a
+/// resource's future may be polled later outside the reactive owner.
+pub async fn caller() -> Result<(std::sync::Arc<super::Portal>, cloud::Caller), AppError> {
+    let portal = super::portal();
+    let session = extract();
+    let auth = current(&session.await?).await.ok_or_else(AppError::signed_out)?;
+    let token = portal.vault.open(&auth.sealed_token).map_err(|_| {
         // A session sealed with another key (the key changed): treat as signed out.
         AppError::signed_out()
     })?;
     // Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
     let region = auth.project_name.split('_').next().unwrap_or(&auth.project_name).to_string();
-    Ok(cloud::Caller { region, project_id: auth.project_id, credentials: cloud::Credentials::Token(token) })
+    Ok((
+        portal,
+        cloud::Caller { region, project_id: auth.project_id, credentials: cloud::Credentials::Token(token) },
+    ))
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.
