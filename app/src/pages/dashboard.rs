@@ -29,7 +29,7 @@ pub fn Dashboard() -> impl IntoView {
                 <p>{t(Key::CardScansText)}</p>
             </article>
             <article class="card">
-                <h2>{t(Key::CardMaskingTitle)}</h2>
+                <h2><a href="/masking">{t(Key::CardMaskingTitle)}</a></h2>
                 <p>{t(Key::CardMaskingText)}</p>
             </article>
         </section>
