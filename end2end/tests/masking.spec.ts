@@ -3,7 +3,7 @@ import { test, expect, hydrated, signIn } from "./fixtures";
 test("page through rules, create, edit, bulk-switch and delete a custom rule", async ({ page }) => {
   await signIn(page);
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
-  await page.getByRole("link", { name: "Masking rules" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Masking rules" }).click();
   await expect(page.getByRole("heading", { name: "Privacy-data masking" })).toBeVisible();
   await page.getByRole("link", { name: "dbss-prod-orders" }).click();
   await expect(page).toHaveURL(/\/masking\/[0-9a-f]+/);
