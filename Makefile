@@ -24,8 +24,9 @@ fmt-check:
 
 # The wasm entry (frontend) is left out: building it beside the server would unify Leptos's
 # `hydrate` and `ssr` features into one build, which breaks the server's executor.
+# Bounded, so a hung test fails the run instead of eating CI's whole time limit.
 unit:
-	cargo test --workspace --exclude frontend --locked
+	timeout 1800 cargo test --workspace --exclude frontend --locked
 
 # The browser tests run against a release build (what users get) started by cargo-leptos on
 # 127.0.0.1:3000, in demo mode, with a fresh data directory, behind nginx on 127.0.0.1:8080

@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use base64::Engine;
 use common::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -48,7 +48,7 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     assert!(home.body.contains("operator") && home.body.contains("Sign out"), "{}", home.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_credentials_get_one_vague_401_and_no_session() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -100,7 +100,7 @@ async fn wrong_credentials_get_one_vague_401_and_no_session() {
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_id_changes_at_sign_in() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -117,7 +117,7 @@ async fn session_id_changes_at_sign_in() {
     assert_ne!(a.session_cookie().unwrap(), planted);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signed_out_cookie_is_dead() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -134,7 +134,7 @@ async fn signed_out_cookie_is_dead() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cross_site_posts_are_refused_before_any_handler() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -158,7 +158,7 @@ async fn cross_site_posts_are_refused_before_any_handler() {
     assert!(a.session_cookie().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn protected_pages_redirect_to_login_with_next() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -183,7 +183,7 @@ async fn protected_pages_redirect_to_login_with_next() {
     assert_eq!(send(r, get("/no-such-page", Some(&cookie))).await.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_never_leaves_the_server() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -213,7 +213,7 @@ async fn the_token_never_leaves_the_server() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn token_sign_in_checks_the_token_with_iam() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -255,7 +255,7 @@ async fn token_sign_in_checks_the_token_with_iam() {
     assert!(me.body.contains("\"user\":\"auditor\"") && me.body.contains("ap-southeast-1"), "{}", me.body);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn session_ends_with_its_token() {
     // A standalone emulator whose tokens live two seconds.
     let emu = emulator::spawn(
@@ -278,7 +278,7 @@ async fn session_ends_with_its_token() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_and_readiness() {
     let p = portal(&[]).await;
     let r = &p.built.router;
