@@ -12,6 +12,8 @@ pub enum ErrorKind {
     /// Sign-in refused. Deliberately vague so it does not help guessing.
     BadCredentials,
     Forbidden,
+    /// Not there, or not the caller's.
+    NotFound,
     Throttled,
     /// The cloud answered with an error.
     Cloud,
@@ -28,11 +30,20 @@ pub struct AppError {
     pub field: Option<String>,
     pub cloud_code: Option<String>,
     pub request_id: Option<String>,
+    /// Throttled: seconds until a new attempt can pass.
+    pub retry_after_secs: Option<u64>,
 }
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self { kind, message: message.into(), field: None, cloud_code: None, request_id: None }
+        Self {
+            kind,
+            message: message.into(),
+            field: None,
+            cloud_code: None,
+            request_id: None,
+            retry_after_secs: None,
+        }
     }
 
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
@@ -48,6 +59,7 @@ impl AppError {
             ErrorKind::Invalid => 400,
             ErrorKind::SignedOut | ErrorKind::BadCredentials => 401,
             ErrorKind::Forbidden => 403,
+            ErrorKind::NotFound => 404,
             ErrorKind::Throttled => 429,
             ErrorKind::Cloud => 502,
             ErrorKind::Unavailable => 503,

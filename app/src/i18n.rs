@@ -150,6 +150,8 @@ catalog! {
     HintForbidden => "Your IAM user lacks the permission for this action. Ask your account administrator.",
     HintThrottled => "The cloud limits how often this can be called. Wait a minute and try again.",
     HintUnavailable => "Check your connection or try again shortly.",
+    ErrHistoryStore => "The portal could not read or write its export history. Try again; if it keeps failing, tell the portal's operators.",
+    ErrExportNotFound => "No such export among yours.",
 }
 
 #[cfg(test)]

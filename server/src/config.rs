@@ -4,6 +4,7 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 use url::Url;
@@ -87,12 +88,33 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_HSS_CALLS_PER_MINUTE", default_value_t = 5)]
     pub hss_calls_per_minute: u32,
 
+    /// Least time, in milliseconds, between two export-status calls of one user to one API. The
+    /// default, 12 s, is HSS's 5 calls a minute.
+    #[arg(long, env = "SECPORTAL_TRACKER_SPACING_MS", default_value_t = 12_000)]
+    pub tracker_spacing_ms: u64,
+
+    /// Least time, in milliseconds, between two status polls of one export (the API reference
+    /// asks for at least 12 s); polls then slow down to once a minute for long exports.
+    #[arg(long, env = "SECPORTAL_TRACKER_MIN_INTERVAL_MS", default_value_t = 12_000)]
+    pub tracker_min_interval_ms: u64,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
 }
 
 impl Config {
+    pub fn tracker(&self) -> crate::tracker::TrackerConfig {
+        let min_interval = Duration::from_millis(self.tracker_min_interval_ms.max(1));
+        crate::tracker::TrackerConfig {
+            spacing: Duration::from_millis(self.tracker_spacing_ms),
+            min_interval,
+            max_interval: min_interval.max(Duration::from_secs(60).min(min_interval * 5)),
+            max_backoff: min_interval * 25,
+            ..Default::default()
+        }
+    }
+
     pub fn database_url(&self) -> String {
         self.database_url
             .clone()
@@ -116,7 +138,7 @@ impl fmt::Display for Config {
         write!(
             f,
             "cloud={cloud} addr={} data_dir={} database={} session_key={} public_origin={} cookie_secure={} \
-             idle_timeout={}min session_max={}h cloud_timeouts={}s/{}s",
+             idle_timeout={}min session_max={}h cloud_timeouts={}s/{}s tracker_spacing={}ms",
             self.addr.map_or("(site-addr)".to_string(), |a| a.to_string()),
             self.data_dir.display(),
             redact_url(&db),
@@ -127,6 +149,7 @@ impl fmt::Display for Config {
             self.session_max_hours,
             self.cloud_connect_timeout_secs,
             self.cloud_request_timeout_secs,
+            self.tracker_spacing_ms,
         )
     }
 }

@@ -3,10 +3,13 @@
 
 mod assets;
 pub mod config;
+mod download;
 mod health;
+pub mod history;
 mod keys;
 mod middleware;
 mod storage;
+pub mod tracker;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -49,6 +52,9 @@ pub struct Built {
     pub pool: SqlitePool,
     /// The in-process emulator in demo mode; dropping it stops it.
     pub emulator: Option<emulator::Running>,
+    /// The export tracker; dropping it stops it.
+    pub tracker: tracker::TrackerHandle,
+    pub portal: Arc<Portal>,
 }
 
 pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Built, Error> {
@@ -80,14 +86,20 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let pool = storage::connect(&config.database_url()).await?;
     let store = storage::session_store(pool.clone()).await?;
     spawn_expired_session_cleanup(store.clone());
+    let tasks = history::SqliteTaskStore::new(pool.clone()).await?;
 
     let portal = Portal {
         cloud,
         vault: TokenVault::new(&key),
         demo: config.is_demo().then(demo_login),
         session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
+        tasks: Arc::new(tasks),
+        tracker: Arc::new(tokio::sync::Notify::new()),
+        lists: app::ssr::lists::ListCache::new(LIST_CACHE_TTL),
     };
-    let state = AppState { leptos_options: leptos_options.clone(), portal: Arc::new(portal) };
+    let portal = Arc::new(portal);
+    let tracker = tracker::spawn(portal.clone(), config.tracker());
+    let state = AppState { leptos_options: leptos_options.clone(), portal: portal.clone() };
 
     let sessions = SessionManagerLayer::new(store)
         .with_name("secportal_session")
@@ -105,6 +117,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             let options = leptos_options.clone();
             move || shell(options.clone())
         })
+        .route("/exports/{id}/download", get(download::download))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))
         .layer(axum::middleware::from_fn(middleware::guard::require_session))
@@ -144,8 +157,11 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
 
-    Ok(Built { router, pool, emulator })
+    Ok(Built { router, pool, emulator, tracker, portal })
 }
+
+/// How long a picker's copy of a cloud list is reused (HSS allows 5 list calls a minute).
+const LIST_CACHE_TTL: Duration = Duration::from_secs(60);
 
 fn demo_login() -> DemoLogin {
     DemoLogin {

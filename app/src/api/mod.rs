@@ -2,6 +2,7 @@
 //! Each is thin: the work is in [`crate::ssr`]. The server sets the HTTP status of a failed call
 //! from its [`AppError`] kind.
 
+pub mod exports;
 pub mod masking;
 
 use leptos::prelude::*;

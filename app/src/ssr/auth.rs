@@ -105,7 +105,14 @@ async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Resu
         ends_at,
     };
     tracing::info!(user = %auth.user_name, domain = %auth.domain_name, project = %auth.project_name, "signed in");
+    let (owner, sealed) = (auth.owner(), auth.sealed_token.clone());
     session::start(&session().await?, auth).await?;
+    // Exports still running under an expired sign-in go on with this one.
+    match portal.tasks.refresh_credentials(&owner, &sealed, token_expires_at, super::now_ms()).await {
+        Ok(0) => {}
+        Ok(_) => portal.tracker.notify_one(),
+        Err(e) => tracing::warn!(error = %e, "could not hand the new sign-in to running exports"),
+    }
     Ok(SignedIn { next: safe_next(next.as_deref()) })
 }
 

@@ -16,9 +16,14 @@ pub fn from_cloud(e: CloudError) -> AppError {
                 _ => ErrorKind::Cloud,
             };
             let message = format!("{service}: {message}");
-            AppError { kind, message, field: None, cloud_code: Some(code), request_id }
+            // The gateway's window is a minute; it says no more than that.
+            let retry_after_secs = (kind == ErrorKind::Throttled).then_some(60);
+            AppError { kind, message, field: None, cloud_code: Some(code), request_id, retry_after_secs }
         }
-        CloudError::Throttled { .. } => AppError::new(ErrorKind::Throttled, e.to_string()),
+        CloudError::Throttled { retry_after, .. } => AppError {
+            retry_after_secs: Some(retry_after.as_secs().max(1)),
+            ..AppError::new(ErrorKind::Throttled, e.to_string())
+        },
         CloudError::Timeout { service } | CloudError::Transport { service, .. } => {
             tracing::warn!(error = %e, "cloud unreachable");
             AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))

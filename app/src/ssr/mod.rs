@@ -3,6 +3,9 @@
 pub mod auth;
 mod cloud_error;
 pub mod csp;
+pub mod exports;
+pub mod history;
+pub mod lists;
 pub mod masking;
 pub mod session;
 pub mod vault;
@@ -28,6 +31,12 @@ pub struct Portal {
     pub demo: Option<crate::dto::DemoLogin>,
     /// A session ends after this long even when in use (and never after the token's expiry).
     pub session_max_lifetime: Duration,
+    /// Exports (and scan tasks) created through the portal.
+    pub tasks: Arc<dyn history::TaskStore>,
+    /// Wakes the background tracker when a task is created or may be polled again.
+    pub tracker: Arc<tokio::sync::Notify>,
+    /// Short-lived copies of cloud lists, so pickers stay within HSS's 5 calls a minute.
+    pub lists: lists::ListCache,
 }
 
 pub fn portal() -> Arc<Portal> {
@@ -35,3 +44,17 @@ pub fn portal() -> Arc<Portal> {
 }
 
 pub use cloud_error::from_cloud;
+
+/// Epoch milliseconds now: history and tracker times.
+pub fn now_ms() -> i64 {
+    (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
+}
+
+/// A store failure as the user reads it (the details go to the log).
+pub fn store_failed(e: history::StoreError) -> crate::error::AppError {
+    tracing::error!(error = %e, "history store failed");
+    crate::error::AppError::new(
+        crate::error::ErrorKind::Internal,
+        crate::i18n::t(crate::i18n::Key::ErrHistoryStore),
+    )
+}

@@ -55,19 +55,47 @@ pub async fn extract() -> Result<Session, AppError> {
 /// Returns the portal's services too: contexts are read before the first await, since a
 /// resource's future may be polled later outside the reactive owner.
 pub async fn caller() -> Result<(std::sync::Arc<super::Portal>, cloud::Caller), AppError> {
+    let (portal, _, caller) = signed_in().await?;
+    Ok((portal, caller))
+}
+
+/// Like [`caller`], with the session's record of the user as well.
+pub async fn signed_in() -> Result<(std::sync::Arc<super::Portal>, SessionAuth, cloud::Caller), AppError> {
     let portal = super::portal();
     let session = extract();
     let auth = current(&session.await?).await.ok_or_else(AppError::signed_out)?;
+    let caller = caller_for(&portal, &auth)?;
+    Ok((portal, auth, caller))
+}
+
+/// The cloud identity behind a session record.
+pub fn caller_for(portal: &super::Portal, auth: &SessionAuth) -> Result<cloud::Caller, AppError> {
     let token = portal.vault.open(&auth.sealed_token).map_err(|_| {
         // A session sealed with another key (the key changed): treat as signed out.
         AppError::signed_out()
     })?;
-    // Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
-    let region = auth.project_name.split('_').next().unwrap_or(&auth.project_name).to_string();
-    Ok((
-        portal,
-        cloud::Caller { region, project_id: auth.project_id, credentials: cloud::Credentials::Token(token) },
-    ))
+    Ok(cloud::Caller {
+        region: auth.region().to_string(),
+        project_id: auth.project_id.clone(),
+        credentials: cloud::Credentials::Token(token),
+    })
+}
+
+impl SessionAuth {
+    /// Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
+    pub fn region(&self) -> &str {
+        self.project_name.split('_').next().unwrap_or(&self.project_name)
+    }
+
+    pub fn owner(&self) -> super::history::Owner {
+        super::history::Owner {
+            user_id: self.user_id.clone(),
+            user_name: self.user_name.clone(),
+            domain_id: self.domain_id.clone(),
+            project_id: self.project_id.clone(),
+            region: self.region().to_string(),
+        }
+    }
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.

@@ -1,0 +1,84 @@
+//! Exports and their history: `/api/exports/*`. The create calls take JSON (nested forms); the
+//! rest take plain form fields like every other server function.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+use crate::dto::exports::{
+    ClusterName, Column, ContainerExportInput, Created, DscExportInput, DscJobChoices, DscPreviewPage,
+    HistoryPage, HistoryRow, ImagePage, LocalVulExportInput, ScanJobRow,
+};
+use crate::error::AppError;
+
+/// Cluster names for the container form's filter (the cluster list, cached for a minute).
+#[server(endpoint = "exports/cluster_names")]
+pub async fn cluster_names() -> Result<Vec<ClusterName>, AppError> {
+    crate::ssr::exports::cluster_names().await
+}
+
+/// The user's last-used column set for the container export, or the defaults.
+#[server(endpoint = "exports/columns")]
+pub async fn container_columns() -> Result<Vec<Column>, AppError> {
+    crate::ssr::exports::container_columns().await
+}
+
+/// A page of the local images, searched by name and version (`refresh` skips the cached list).
+#[server(endpoint = "exports/local_images")]
+pub async fn local_images(
+    offset: u32,
+    #[server(default)] name: Option<String>,
+    #[server(default)] version: Option<String>,
+    #[server(default)] refresh: bool,
+) -> Result<ImagePage, AppError> {
+    crate::ssr::exports::local_images(offset, name, version, refresh).await
+}
+
+#[server(endpoint = "exports/dsc_jobs")]
+pub async fn dsc_jobs() -> Result<Vec<ScanJobRow>, AppError> {
+    crate::ssr::exports::dsc_jobs().await
+}
+
+/// A scan job's security levels and the buckets an export can go to.
+#[server(endpoint = "exports/dsc_choices")]
+pub async fn dsc_choices(job_id: String) -> Result<DscJobChoices, AppError> {
+    crate::ssr::exports::dsc_choices(job_id).await
+}
+
+/// The first results the DSC export would hold.
+#[server(endpoint = "exports/dsc_preview", input = Json)]
+pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppError> {
+    crate::ssr::exports::dsc_preview(input).await
+}
+
+#[server(endpoint = "exports/containers", input = Json)]
+pub async fn export_containers(input: ContainerExportInput) -> Result<Created, AppError> {
+    crate::ssr::exports::export_containers(input).await
+}
+
+#[server(endpoint = "exports/local_vuls", input = Json)]
+pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, AppError> {
+    crate::ssr::exports::export_local_vuls(input).await
+}
+
+#[server(endpoint = "exports/dsc", input = Json)]
+pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
+    crate::ssr::exports::export_dsc(input).await
+}
+
+/// One export's current state, as the tracker last saw it (never a cloud call).
+#[server(endpoint = "exports/status")]
+pub async fn export_status(id: String) -> Result<HistoryRow, AppError> {
+    crate::ssr::exports::export_status(id).await
+}
+
+/// The signed-in user's exports, newest first. `kind` and `status` filter; `limit` is 10, 20
+/// or 50.
+#[server(endpoint = "exports/history")]
+pub async fn export_history(
+    #[server(default)] kind: Option<String>,
+    #[server(default)] status: Option<String>,
+    offset: u32,
+    limit: u32,
+) -> Result<HistoryPage, AppError> {
+    crate::ssr::exports::history(kind, status, offset, limit).await
+}

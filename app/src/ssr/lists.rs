@@ -1,0 +1,81 @@
+//! Short-lived copies of the cloud lists the pickers search and page through (clusters, local
+//! images, scan jobs). HSS allows 5 calls a minute per user per API: paging or searching by
+//! calling the cloud each time would be throttled after a few clicks, so a list is fetched whole
+//! once and then searched here.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+type Entry = (Instant, Arc<dyn Any + Send + Sync>);
+
+#[derive(Default)]
+pub struct ListCache {
+    ttl: Duration,
+    entries: Mutex<HashMap<(String, &'static str), Entry>>,
+}
+
+impl ListCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, entries: Mutex::new(HashMap::new()) }
+    }
+
+    /// The cached `list` for `who` (user and project), or a fresh one from `fetch`. Failures are
+    /// not cached. `refresh` skips the copy (the user asked for fresh data).
+    pub async fn get<T, E, F>(
+        &self,
+        who: &str,
+        list: &'static str,
+        refresh: bool,
+        fetch: F,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
+        let key = (who.to_string(), list);
+        if !refresh {
+            let entries = self.entries.lock().expect("list cache");
+            if let Some((at, value)) = entries.get(&key) {
+                if at.elapsed() < self.ttl {
+                    if let Ok(v) = value.clone().downcast::<T>() {
+                        return Ok(v);
+                    }
+                }
+            }
+        }
+        let value = Arc::new(fetch.await?);
+        let mut entries = self.entries.lock().expect("list cache");
+        entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
+        entries.insert(key, (Instant::now(), value.clone()));
+        Ok(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn fetches_once_within_the_ttl() {
+        let cache = ListCache::new(Duration::from_secs(60));
+        let calls = std::sync::atomic::AtomicU32::new(0);
+        for _ in 0..3 {
+            let v: Arc<Vec<u32>> = cache
+                .get("u", "clusters", false, async {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    Ok::<_, ()>(vec![1, 2])
+                })
+                .await
+                .unwrap();
+            assert_eq!(*v, vec![1, 2]);
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+        let _ = cache.get("u", "clusters", true, async { Ok::<_, ()>(vec![3u32]) }).await;
+        let other: Result<Arc<Vec<u32>>, &str> =
+            cache.get("v", "clusters", false, async { Err("down") }).await;
+        assert!(other.is_err(), "failures pass through and are not kept");
+    }
+}

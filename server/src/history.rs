@@ -1,0 +1,381 @@
+//! The export history and per-user preferences in the portal's SQLite database (beside the
+//! sessions), so both survive a restart and pending tasks are picked up again.
+
+use app::dto::exports::{TaskKind, TaskStatus};
+use app::ssr::history::{HistoryQuery, NewTask, Owner, Progress, StoreError, Task, TaskStore};
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqlitePool};
+
+use crate::Error;
+
+const SCHEMA: &[&str] = &[
+    "CREATE TABLE IF NOT EXISTS tasks (
+        id TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL,
+        user_name TEXT NOT NULL,
+        domain_id TEXT NOT NULL,
+        project_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        params TEXT NOT NULL,
+        cloud_task_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        failure TEXT,
+        note TEXT,
+        file_id TEXT,
+        file_name TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        next_poll_at INTEGER NOT NULL,
+        polls INTEGER NOT NULL DEFAULT 0,
+        poll_errors INTEGER NOT NULL DEFAULT 0,
+        file_gone INTEGER NOT NULL DEFAULT 0,
+        sealed_token TEXT,
+        token_expires_at INTEGER NOT NULL
+    )",
+    "CREATE INDEX IF NOT EXISTS tasks_by_user ON tasks (domain_id, user_id, created_at DESC)",
+    "CREATE INDEX IF NOT EXISTS tasks_due ON tasks (status, next_poll_at)",
+    "CREATE TABLE IF NOT EXISTS preferences (
+        user_key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (user_key, name)
+    )",
+];
+
+pub struct SqliteTaskStore {
+    pool: SqlitePool,
+}
+
+impl SqliteTaskStore {
+    pub async fn new(pool: SqlitePool) -> Result<Self, Error> {
+        for statement in SCHEMA {
+            sqlx::query(statement).execute(&pool).await.map_err(Error::Database)?;
+        }
+        Ok(Self { pool })
+    }
+}
+
+fn failed(e: sqlx::Error) -> StoreError {
+    StoreError(e.to_string())
+}
+
+fn task(row: &SqliteRow) -> Result<Task, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    let status: String = row.try_get("status")?;
+    let bad = |what: &str, v: &str| sqlx::Error::Decode(format!("unknown {what} {v:?}").into());
+    Ok(Task {
+        id: row.try_get("id")?,
+        owner: Owner {
+            user_id: row.try_get("user_id")?,
+            user_name: row.try_get("user_name")?,
+            domain_id: row.try_get("domain_id")?,
+            project_id: row.try_get("project_id")?,
+            region: row.try_get("region")?,
+        },
+        kind: TaskKind::parse(&kind).ok_or_else(|| bad("kind", &kind))?,
+        summary: row.try_get("summary")?,
+        params: row.try_get("params")?,
+        cloud_task_id: row.try_get("cloud_task_id")?,
+        status: TaskStatus::parse(&status).ok_or_else(|| bad("status", &status))?,
+        failure: row.try_get("failure")?,
+        note: row.try_get("note")?,
+        file_id: row.try_get("file_id")?,
+        file_name: row.try_get("file_name")?,
+        created_at: row.try_get("created_at")?,
+        finished_at: row.try_get("finished_at")?,
+        next_poll_at: row.try_get("next_poll_at")?,
+        polls: row.try_get("polls")?,
+        poll_errors: row.try_get("poll_errors")?,
+        file_gone: row.try_get::<i64, _>("file_gone")? != 0,
+        sealed_token: row.try_get("sealed_token")?,
+        token_expires_at: row.try_get("token_expires_at")?,
+    })
+}
+
+fn tasks(rows: Vec<SqliteRow>) -> Result<Vec<Task>, StoreError> {
+    rows.iter().map(task).collect::<Result<_, _>>().map_err(failed)
+}
+
+/// 128 random bits as hex: not guessable, so ids in URLs reveal nothing.
+fn new_id() -> String {
+    format!("{:032x}", rand::random::<u128>())
+}
+
+#[async_trait]
+impl TaskStore for SqliteTaskStore {
+    async fn insert(&self, t: NewTask, now_ms: i64, first_poll_at: i64) -> Result<Task, StoreError> {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO tasks (id, user_id, user_name, domain_id, project_id, region, kind, summary, params,
+                cloud_task_id, status, created_at, updated_at, next_poll_at, sealed_token, token_expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&t.owner.user_id)
+        .bind(&t.owner.user_name)
+        .bind(&t.owner.domain_id)
+        .bind(&t.owner.project_id)
+        .bind(&t.owner.region)
+        .bind(t.kind.as_str())
+        .bind(&t.summary)
+        .bind(&t.params)
+        .bind(&t.cloud_task_id)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(first_poll_at)
+        .bind(&t.sealed_token)
+        .bind(t.token_expires_at)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        self.get(&id).await?.ok_or_else(|| StoreError("the new task vanished".into()))
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Task>, StoreError> {
+        let row = sqlx::query("SELECT * FROM tasks WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed)?;
+        row.as_ref().map(task).transpose().map_err(failed)
+    }
+
+    async fn list(
+        &self,
+        domain_id: &str,
+        user_id: &str,
+        q: &HistoryQuery,
+    ) -> Result<(Vec<Task>, u64), StoreError> {
+        // Optional filters as `(? IS NULL OR column = ?)`: one statement, always bound.
+        let kind = q.kind.map(TaskKind::as_str);
+        let status = q.status.map(TaskStatus::as_str);
+        const WHERE: &str =
+            "domain_id = ? AND user_id = ? AND (? IS NULL OR kind = ?) AND (? IS NULL OR status = ?)";
+        let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM tasks WHERE {WHERE}"))
+            .bind(domain_id)
+            .bind(user_id)
+            .bind(kind)
+            .bind(kind)
+            .bind(status)
+            .bind(status)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(failed)?;
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM tasks WHERE {WHERE} ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"
+        ))
+        .bind(domain_id)
+        .bind(user_id)
+        .bind(kind)
+        .bind(kind)
+        .bind(status)
+        .bind(status)
+        .bind(i64::from(q.limit))
+        .bind(i64::from(q.offset))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok((tasks(rows)?, total.max(0) as u64))
+    }
+
+    async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT * FROM tasks WHERE status = 'running' AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?",
+        )
+        .bind(now_ms)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        tasks(rows)
+    }
+
+    async fn next_due(&self) -> Result<Option<i64>, StoreError> {
+        sqlx::query_scalar("SELECT MIN(next_poll_at) FROM tasks WHERE status = 'running'")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(failed)
+    }
+
+    async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError> {
+        let query = match progress {
+            Progress::Pending { next_poll_at, note, error } => sqlx::query(
+                "UPDATE tasks SET next_poll_at = ?, note = ?, polls = polls + 1,
+                    poll_errors = CASE WHEN ? THEN poll_errors + 1 ELSE 0 END, updated_at = ?
+                 WHERE id = ? AND status = 'running'",
+            )
+            .bind(next_poll_at)
+            .bind(note)
+            .bind(error)
+            .bind(now_ms),
+            // A finished task no longer needs the token: it is dropped from the row.
+            Progress::Succeeded { file_id, file_name } => sqlx::query(
+                "UPDATE tasks SET status = 'success', file_id = ?, file_name = ?, note = NULL, polls = polls + 1,
+                    finished_at = ?, updated_at = ?, sealed_token = NULL
+                 WHERE id = ? AND status = 'running'",
+            )
+            .bind(file_id)
+            .bind(file_name)
+            .bind(now_ms)
+            .bind(now_ms),
+            Progress::Failed { reason } => sqlx::query(
+                "UPDATE tasks SET status = 'failure', failure = ?, note = NULL, polls = polls + 1,
+                    finished_at = ?, updated_at = ?, sealed_token = NULL
+                 WHERE id = ? AND status = 'running'",
+            )
+            .bind(reason)
+            .bind(now_ms)
+            .bind(now_ms),
+        };
+        query.bind(id).execute(&self.pool).await.map_err(failed)?;
+        Ok(())
+    }
+
+    async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tasks SET next_poll_at = MAX(next_poll_at, ?) WHERE id = ? AND status = 'running'",
+        )
+        .bind(at)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn refresh_credentials(
+        &self,
+        owner: &Owner,
+        sealed_token: &str,
+        token_expires_at: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tasks SET sealed_token = ?, token_expires_at = ?, next_poll_at = MIN(next_poll_at, ?),
+                note = NULL, updated_at = ?
+             WHERE status = 'running' AND domain_id = ? AND user_id = ? AND project_id = ?",
+        )
+        .bind(sealed_token)
+        .bind(token_expires_at)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(&owner.domain_id)
+        .bind(&owner.user_id)
+        .bind(&owner.project_id)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(done.rows_affected())
+    }
+
+    async fn mark_file_gone(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE tasks SET file_gone = 1 WHERE id = ?")
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError> {
+        sqlx::query_scalar("SELECT value FROM preferences WHERE user_key = ? AND name = ?")
+            .bind(user_key)
+            .bind(name)
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(failed)
+    }
+
+    async fn set_preference(&self, user_key: &str, name: &str, value: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO preferences (user_key, name, value) VALUES (?, ?, ?)
+             ON CONFLICT (user_key, name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(user_key)
+        .bind(name)
+        .bind(value)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn store() -> SqliteTaskStore {
+        // A file, not `:memory:`: every pooled connection would get its own empty memory database.
+        let path = std::env::temp_dir().join(format!("secportal-history-{:x}.db", rand::random::<u64>()));
+        let pool = crate::storage::connect(&format!("sqlite://{}", path.display())).await.unwrap();
+        SqliteTaskStore::new(pool).await.unwrap()
+    }
+
+    fn new_task(user: &str, kind: TaskKind) -> NewTask {
+        NewTask {
+            owner: Owner {
+                user_id: user.into(),
+                user_name: user.into(),
+                domain_id: "d".into(),
+                project_id: "p".into(),
+                region: "cn-north-4".into(),
+            },
+            kind,
+            summary: "s".into(),
+            params: "{}".into(),
+            cloud_task_id: "t".into(),
+            sealed_token: "sealed".into(),
+            token_expires_at: 10,
+        }
+    }
+
+    #[tokio::test]
+    async fn lists_newest_first_with_filters_and_tracks_progress() {
+        let s = store().await;
+        let a = s.insert(new_task("u1", TaskKind::HssContainers), 1, 100).await.unwrap();
+        let b = s.insert(new_task("u1", TaskKind::DscResults), 2, 200).await.unwrap();
+        s.insert(new_task("u2", TaskKind::DscResults), 3, 300).await.unwrap();
+        let q = HistoryQuery { limit: 10, ..Default::default() };
+        let (rows, total) = s.list("d", "u1", &q).await.unwrap();
+        assert_eq!((total, rows[0].id.as_str(), rows[1].id.as_str()), (2, b.id.as_str(), a.id.as_str()));
+        let dsc = HistoryQuery { kind: Some(TaskKind::DscResults), ..q.clone() };
+        assert_eq!(s.list("d", "u1", &dsc).await.unwrap().1, 1);
+
+        assert_eq!(s.due(150, 10).await.unwrap().len(), 1);
+        assert_eq!(s.next_due().await.unwrap(), Some(100));
+        s.record(
+            &a.id,
+            Progress::Succeeded { file_id: Some("f".into()), file_name: Some("x.zip".into()) },
+            160,
+        )
+        .await
+        .unwrap();
+        let a = s.get(&a.id).await.unwrap().unwrap();
+        assert_eq!((a.status, a.sealed_token, a.finished_at), (TaskStatus::Success, None, Some(160)));
+        s.record(&b.id, Progress::Pending { next_poll_at: 900, note: Some("wait".into()), error: true }, 170)
+            .await
+            .unwrap();
+        let b2 = s.get(&b.id).await.unwrap().unwrap();
+        assert_eq!((b2.next_poll_at, b2.poll_errors, b2.note.as_deref()), (900, 1, Some("wait")));
+        let owner = b2.owner.clone();
+        assert_eq!(s.refresh_credentials(&owner, "fresh", 99, 180).await.unwrap(), 1);
+        let b3 = s.get(&b.id).await.unwrap().unwrap();
+        assert_eq!((b3.next_poll_at, b3.sealed_token.as_deref(), b3.note), (180, Some("fresh"), None));
+        let running = HistoryQuery { status: Some(TaskStatus::Running), ..q };
+        assert_eq!(s.list("d", "u1", &running).await.unwrap().1, 1);
+    }
+
+    #[tokio::test]
+    async fn preferences_overwrite() {
+        let s = store().await;
+        assert_eq!(s.preference("u", "cols").await.unwrap(), None);
+        s.set_preference("u", "cols", "a").await.unwrap();
+        s.set_preference("u", "cols", "b").await.unwrap();
+        assert_eq!(s.preference("u", "cols").await.unwrap().as_deref(), Some("b"));
+    }
+}
