@@ -23,6 +23,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/_emulator/task-timing", post(task_timing))
         .route("/_emulator/rate-limits", post(rate_limits))
         .route("/_emulator/fail-exports", post(fail_exports))
+        .route("/_emulator/export-padding", post(export_padding))
         .route("/_emulator/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
 }
@@ -77,6 +78,8 @@ pub struct LoggedRequest {
     pub service: &'static str,
     pub status: u16,
     pub auth: &'static str,
+    /// When it arrived, epoch milliseconds.
+    pub at_ms: i64,
 }
 
 /// Which service a path belongs to.
@@ -109,6 +112,7 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
     if path.starts_with("/_emulator/") {
         return next.run(req).await;
     }
+    let at_ms = crate::timing::now_ms();
     let method = req.method().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let service = service_of(&path);
@@ -145,7 +149,15 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
             }
         }
     };
-    emu.log_request(LoggedRequest { method, path, query, service, status: resp.status().as_u16(), auth });
+    emu.log_request(LoggedRequest {
+        method,
+        path,
+        query,
+        service,
+        status: resp.status().as_u16(),
+        auth,
+        at_ms,
+    });
     resp
 }
 
@@ -172,10 +184,23 @@ async fn task_timing(State(emu): State<Arc<Emulator>>, Json(t): Json<Timing>) ->
 #[derive(Deserialize)]
 struct Limits {
     hss_per_minute: Option<u32>,
+    /// The window the limit counts in, default a minute (tests shorten it).
+    window_ms: Option<i64>,
 }
 
 async fn rate_limits(State(emu): State<Arc<Emulator>>, Json(l): Json<Limits>) -> StatusCode {
-    emu.set_rate_limit(l.hss_per_minute);
+    emu.set_rate_limit_window(l.hss_per_minute, l.window_ms.unwrap_or(60_000));
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Padding {
+    bytes: u32,
+}
+
+/// The next export files carry this many extra zero bytes (large-download tests).
+async fn export_padding(State(emu): State<Arc<Emulator>>, Json(p): Json<Padding>) -> StatusCode {
+    emu.set_export_padding(p.bytes);
     StatusCode::NO_CONTENT
 }
 

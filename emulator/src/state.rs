@@ -47,6 +47,9 @@ pub struct Emulator {
     /// Recent calls per (user, API), for HSS's per-user rate limit.
     calls: Mutex<HashMap<(String, String), std::collections::VecDeque<i64>>>,
     rate_limit: Mutex<Option<u32>>,
+    /// The rate limit's window: a minute, like the gateway's, unless a test shortens it.
+    rate_window_ms: Mutex<i64>,
+    export_padding: Mutex<u32>,
     faults: Mutex<Vec<crate::control::FaultRule>>,
     log: Mutex<Vec<crate::control::LoggedRequest>>,
     /// Export tasks by task id.
@@ -73,6 +76,8 @@ impl Emulator {
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
             rate_limit: Mutex::new(config.hss_rate_limit),
+            rate_window_ms: Mutex::new(60_000),
+            export_padding: Mutex::new(0),
             export_failures: Mutex::new(0),
             timing: Mutex::new(config.task_timing),
             ids: Mutex::new(Rng::new(config.seed ^ 0x5EC9_0A7A)),
@@ -163,6 +168,7 @@ impl Emulator {
         self.faults.lock().expect("faults").clear();
         self.log.lock().expect("log").clear();
         *self.export_failures.lock().expect("failures") = 0;
+        *self.export_padding.lock().expect("padding") = 0;
     }
 
     pub fn add_fault(&self, rule: crate::control::FaultRule) {
@@ -213,7 +219,13 @@ impl Emulator {
 
     /// Sets HSS's calls per user per API per minute; `None` turns limiting off (demos).
     pub fn set_rate_limit(&self, per_minute: Option<u32>) {
-        *self.rate_limit.lock().expect("rate limit") = per_minute;
+        self.set_rate_limit_window(per_minute, 60_000);
+    }
+
+    /// Like [`Self::set_rate_limit`] with a shorter window, so tests can check spacing quickly.
+    pub fn set_rate_limit_window(&self, per_window: Option<u32>, window_ms: i64) {
+        *self.rate_window_ms.lock().expect("rate window") = window_ms.max(1);
+        *self.rate_limit.lock().expect("rate limit") = per_window;
         self.calls.lock().expect("calls").clear();
     }
 
@@ -221,9 +233,10 @@ impl Emulator {
     pub fn over_rate_limit(&self, user: &str, api: &str) -> Option<u32> {
         let limit = (*self.rate_limit.lock().expect("rate limit"))?;
         let now = crate::timing::now_ms();
+        let span = *self.rate_window_ms.lock().expect("rate window");
         let mut calls = self.calls.lock().expect("calls");
         let window = calls.entry((user.to_string(), api.to_string())).or_default();
-        while window.front().is_some_and(|t| now - t >= 60_000) {
+        while window.front().is_some_and(|t| now - t >= span) {
             window.pop_front();
         }
         if window.len() >= limit as usize {
@@ -266,16 +279,18 @@ impl Emulator {
     }
 
     /// The file of an export task that `ready` says may be downloaded.
-    pub fn export_file(
-        &self,
-        file_id: &str,
-        ready: impl Fn(&ExportTask) -> bool,
-    ) -> Option<(String, Arc<Vec<u8>>)> {
+    pub fn export_file(&self, file_id: &str, ready: impl Fn(&ExportTask) -> bool) -> Option<ExportTask> {
         let exports = self.exports.lock().expect("exports");
-        exports
-            .values()
-            .find(|t| t.file_id == file_id && ready(t))
-            .map(|t| (t.file_name.clone(), t.content.clone()))
+        exports.values().find(|t| t.file_id == file_id && ready(t)).cloned()
+    }
+
+    /// Zero bytes the next export files carry as an extra entry (0: none).
+    pub fn set_export_padding(&self, bytes: u32) {
+        *self.export_padding.lock().expect("padding") = bytes;
+    }
+
+    pub(crate) fn export_padding(&self) -> u32 {
+        *self.export_padding.lock().expect("padding")
     }
 
     /// Makes the next `n` export tasks fail.

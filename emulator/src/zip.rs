@@ -20,19 +20,59 @@ const fn crc_table() -> [u32; 256] {
 const CRC_TABLE: [u32; 256] = crc_table();
 
 pub fn crc32(data: &[u8]) -> u32 {
-    !data.iter().fold(!0u32, |c, &b| CRC_TABLE[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8))
+    !crc32_update(!0, data)
+}
+
+/// Feeds `data` into a running CRC (start from `!0`, finish with `!`).
+fn crc32_update(crc: u32, data: &[u8]) -> u32 {
+    data.iter().fold(crc, |c, &b| CRC_TABLE[((c ^ b as u32) & 0xFF) as usize] ^ (c >> 8))
+}
+
+/// The CRC of `n` zero bytes, a chunk at a time.
+fn crc32_zeros(mut n: u64) -> u32 {
+    const CHUNK: [u8; 65536] = [0; 65536];
+    let mut crc = !0u32;
+    while n > 0 {
+        let take = n.min(CHUNK.len() as u64) as usize;
+        crc = crc32_update(crc, &CHUNK[..take]);
+        n -= take as u64;
+    }
+    !crc
 }
 
 /// Builds a ZIP archive from `(name, content)` entries.
 pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let parts = zip_with_zeros(entries, None);
+    let mut out = parts.head;
+    out.extend(parts.tail);
+    out
+}
+
+/// An archive in three parts so a large one need not exist in memory: `head` (the given
+/// entries, then the local header of the zero-filled entry), `zeros` zero bytes, `tail`.
+pub struct ZipParts {
+    pub head: Vec<u8>,
+    pub zeros: u64,
+    pub tail: Vec<u8>,
+}
+
+/// Like [`zip`], plus an optional last entry of `(name, n)` zero bytes (up to 4 GiB: no ZIP64).
+pub fn zip_with_zeros(entries: &[(&str, &[u8])], zeros: Option<(&str, u32)>) -> ZipParts {
     let mut out = Vec::new();
     let mut central = Vec::new();
     // 2025-01-01 00:00 in MS-DOS date/time.
     let (dos_time, dos_date) = (0u16, ((2025 - 1980) << 9 | 1 << 5 | 1) as u16);
-    for (name, data) in entries {
-        let offset = out.len() as u32;
-        let crc = crc32(data);
-        let size = data.len() as u32;
+    let mut offset = 0u32;
+    let all = entries
+        .iter()
+        .map(|(n, d)| (*n, d.len() as u32, Some(*d)))
+        .chain(zeros.map(|(n, len)| (n, len, None)));
+    for (name, size, data) in all {
+        let crc = match data {
+            Some(d) => crc32(d),
+            None => crc32_zeros(u64::from(size)),
+        };
+        let entry_offset = offset;
         let header = |sig: u32, central_dir: bool| {
             let mut h = Vec::new();
             h.extend_from_slice(&sig.to_le_bytes());
@@ -52,26 +92,30 @@ pub fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
             if central_dir {
                 h.extend_from_slice(&[0u8; 6]); // comment len, disk, internal attrs
                 h.extend_from_slice(&0u32.to_le_bytes()); // external attrs
-                h.extend_from_slice(&offset.to_le_bytes());
+                h.extend_from_slice(&entry_offset.to_le_bytes());
             }
             h.extend_from_slice(name.as_bytes());
             h
         };
-        out.extend(header(0x0403_4b50, false));
-        out.extend_from_slice(data);
+        let local = header(0x0403_4b50, false);
+        offset += local.len() as u32 + size;
+        out.extend(local);
+        if let Some(d) = data {
+            out.extend_from_slice(d);
+        }
         central.extend(header(0x0201_4b50, true));
     }
-    let cd_offset = out.len() as u32;
-    let cd_size = central.len() as u32;
-    out.extend(central);
-    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
-    out.extend_from_slice(&[0u8; 4]); // disk numbers
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&(entries.len() as u16).to_le_bytes());
-    out.extend_from_slice(&cd_size.to_le_bytes());
-    out.extend_from_slice(&cd_offset.to_le_bytes());
-    out.extend_from_slice(&0u16.to_le_bytes());
-    out
+    let count = (entries.len() + usize::from(zeros.is_some())) as u16;
+    let mut tail = Vec::new();
+    tail.extend_from_slice(&central);
+    tail.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    tail.extend_from_slice(&[0u8; 4]); // disk numbers
+    tail.extend_from_slice(&count.to_le_bytes());
+    tail.extend_from_slice(&count.to_le_bytes());
+    tail.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    tail.extend_from_slice(&offset.to_le_bytes()); // the central directory starts where the data ends
+    tail.extend_from_slice(&0u16.to_le_bytes());
+    ZipParts { head: out, zeros: zeros.map_or(0, |(_, n)| u64::from(n)), tail }
 }
 
 /// RFC 4180 CSV with a UTF-8 byte-order mark, so spreadsheet programs read the encoding right.
@@ -117,6 +161,26 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "hello");
+    }
+
+    #[test]
+    fn zero_filled_entry_in_parts() {
+        let parts = zip_with_zeros(&[("a.csv", b"x\r\n")], Some(("padding.bin", 70_000)));
+        let mut whole = parts.head.clone();
+        whole.extend(std::iter::repeat_n(0u8, parts.zeros as usize));
+        whole.extend(&parts.tail);
+        let dir = std::env::temp_dir().join(format!("emu-zip0-{}", rand::random::<u64>()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("t.zip");
+        std::fs::write(&path, &whole).unwrap();
+        let out = std::process::Command::new("python3")
+            .args(["-c", "import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; print(len(z.read('padding.bin')))"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "70000");
     }
 
     #[test]

@@ -84,6 +84,7 @@ pub struct Column {
 
 /// The container export (§2.1). Times are epoch milliseconds; `None` leaves a filter out.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ContainerExportInput {
     pub export_size: Option<i64>,
     pub columns: Vec<Column>,
@@ -103,6 +104,7 @@ pub struct ContainerExportInput {
 
 /// The local-image vulnerability export (§2.2).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LocalVulExportInput {
     pub export_size: i64,
     /// Chosen images; ignored when `operate_all`.
@@ -124,6 +126,7 @@ pub struct LocalVulExportInput {
 
 /// The DSC classification-result export (§4.1). `sort` is left out: its values are unknown.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct DscExportInput {
     pub job_id: String,
     pub security_level_ids: Vec<String>,

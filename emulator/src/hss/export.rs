@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -20,7 +20,7 @@ use super::{hss_error, invalid, known_project, require_write, QueryArgs};
 use crate::data::{Container, LocalImage};
 use crate::gateway::Identity;
 use crate::timing::{now_ms, Clock};
-use crate::zip::{csv, zip};
+use crate::zip::{csv, zip_with_zeros, ZipParts};
 use crate::Emulator;
 
 pub const HEADER_KEYS: &[&str] = &[
@@ -52,7 +52,11 @@ pub struct ExportTask {
     pub fails: bool,
     pub file_id: String,
     pub file_name: String,
-    pub content: Arc<Vec<u8>>,
+    /// The spreadsheet inside the ZIP: its name and bytes.
+    pub entry: (String, Arc<Vec<u8>>),
+    /// Zero bytes appended as a second entry (set through the control API), so tests can
+    /// download large files the emulator never holds in memory.
+    pub padding: u32,
 }
 
 fn body_object(body: &Bytes) -> Result<Value, Response> {
@@ -96,7 +100,7 @@ fn opt_i64(v: &Value, name: &str) -> Result<Option<i64>, Response> {
     }
 }
 
-fn start_task(emu: &Emulator, name: String, file_name: String, content: Vec<u8>) -> String {
+fn start_task(emu: &Emulator, name: String, file_name: String, entry: (&str, Vec<u8>)) -> String {
     let now = now_ms();
     let task = ExportTask {
         task_id: emu.next_id(),
@@ -105,7 +109,8 @@ fn start_task(emu: &Emulator, name: String, file_name: String, content: Vec<u8>)
         fails: emu.take_export_failure(),
         file_id: emu.next_id(),
         file_name,
-        content: Arc::new(content),
+        entry: (entry.0.to_string(), Arc::new(entry.1)),
+        padding: emu.export_padding(),
     };
     let id = task.task_id.clone();
     emu.add_export(task);
@@ -183,7 +188,7 @@ pub async fn containers(
             .map(|c| headers.iter().map(|(k, _)| c.column(k)).collect())
             .collect();
         let stamp = &emu.next_id()[..8];
-        let file = zip(&[("container-list.csv", &csv(&titles, &rows))]);
+        let file = ("container-list.csv", csv(&titles, &rows));
         let task_id = start_task(
             &emu,
             format!("container_export_task_{stamp}"),
@@ -314,7 +319,7 @@ pub async fn local_vulnerabilities(
         let total = rows.len();
         let header: Vec<String> = VUL_COLUMNS.iter().map(|s| s.to_string()).collect();
         let stamp = &emu.next_id()[..8];
-        let file = zip(&[("local-image-vulnerabilities.csv", &csv(&header, &rows))]);
+        let file = ("local-image-vulnerabilities.csv", csv(&header, &rows));
         let task_id = start_task(
             &emu,
             format!("vul_vul_{stamp}_export_task"),
@@ -355,6 +360,21 @@ pub async fn status(
     }
 }
 
+/// The parts of an archive as a body: the zeros come from one static buffer, so a file of any
+/// size costs no memory.
+fn zero_filled(parts: ZipParts) -> impl futures_util::Stream<Item = Result<Bytes, std::convert::Infallible>> {
+    static ZEROS: [u8; 64 * 1024] = [0; 64 * 1024];
+    let chunks = parts.zeros.div_ceil(ZEROS.len() as u64);
+    let last = parts.zeros - chunks.saturating_sub(1) * ZEROS.len() as u64;
+    let zeros = (0..chunks).map(move |i| {
+        let n = if i + 1 == chunks { last as usize } else { ZEROS.len() };
+        Bytes::from_static(&ZEROS[..n])
+    });
+    let all =
+        std::iter::once(Bytes::from(parts.head)).chain(zeros).chain(std::iter::once(Bytes::from(parts.tail)));
+    futures_util::stream::iter(all.map(Ok))
+}
+
 /// `GET /v5/{project_id}/download/{file_id}` (§2.5): the file, once its task succeeded.
 pub async fn download(
     State(emu): State<Arc<Emulator>>,
@@ -365,13 +385,23 @@ pub async fn download(
     }
     let timing = emu.task_timing();
     let now = now_ms();
-    let Some((name, content)) = emu.export_file(&file_id, |t| t.clock.done(timing, now) && !t.fails) else {
+    let Some(task) = emu.export_file(&file_id, |t| t.clock.done(timing, now) && !t.fails) else {
         return hss_error("HSS.0011", "requested resource not found: file");
     };
-    let mut resp = Bytes::from(content.as_ref().clone()).into_response();
+    let (entry_name, csv) = &task.entry;
+    let zeros = (task.padding > 0).then_some(("padding.bin", task.padding));
+    // The CRC of a large padding takes a moment: off the async workers.
+    let (entry_name, csv) = (entry_name.clone(), csv.clone());
+    let Ok(parts) = tokio::task::spawn_blocking(move || zip_with_zeros(&[(&entry_name, &csv)], zeros)).await
+    else {
+        return hss_error("HSS.0004", "internal error building the file");
+    };
+    let length = parts.head.len() as u64 + parts.zeros + parts.tail.len() as u64;
+    let mut resp = Body::from_stream(zero_filled(parts)).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{}\"", task.file_name)) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     resp

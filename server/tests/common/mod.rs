@@ -105,3 +105,94 @@ pub async fn sign_in(router: &Router) -> String {
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
     a.session_cookie().expect("sign-in sets the session cookie")
 }
+
+/// A same-origin JSON post (the export forms send nested input as JSON).
+pub fn post_json(path: &str, body: &serde_json::Value, cookie: Option<&str>) -> Request<Body> {
+    let mut b = Request::post(path)
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body.to_string())).unwrap()
+}
+
+pub const AUDITOR: &[(&str, &str)] = &[
+    ("domain", "secportal-demo"),
+    ("user", "auditor"),
+    ("password", "auditor-pass-1"),
+    ("region", "cn-north-4"),
+];
+
+pub async fn sign_in_as(router: &Router, who: &[(&str, &str)]) -> String {
+    let a = send(router, post_form("/api/auth/login", who, None)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    a.session_cookie().expect("sign-in sets the session cookie")
+}
+
+/// Calls a server function with a JSON body and parses the answer.
+pub async fn call_json(
+    router: &Router,
+    path: &str,
+    body: serde_json::Value,
+    cookie: &str,
+) -> (StatusCode, serde_json::Value) {
+    let a = send(router, post_json(path, &body, Some(cookie))).await;
+    (a.status, serde_json::from_str(&a.body).unwrap_or(serde_json::Value::Null))
+}
+
+/// Calls a server function with form fields and parses the answer.
+pub async fn call_form(
+    router: &Router,
+    path: &str,
+    form: &[(&str, &str)],
+    cookie: &str,
+) -> (StatusCode, serde_json::Value) {
+    let a = send(router, post_form(path, form, Some(cookie))).await;
+    (a.status, serde_json::from_str(&a.body).unwrap_or(serde_json::Value::Null))
+}
+
+/// Waits (bounded) until the tracker has seen an export end, and returns its history row.
+pub async fn wait_finished(
+    router: &Router,
+    cookie: &str,
+    id: &str,
+    within: std::time::Duration,
+) -> serde_json::Value {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let (status, row) = call_form(router, "/api/exports/status", &[("id", id)], cookie).await;
+        assert_eq!(status, StatusCode::OK, "{row}");
+        if row["status"] != "running" {
+            return row;
+        }
+        assert!(std::time::Instant::now() < deadline, "export {id} still running: {row}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Downloads a finished export through the portal.
+pub async fn download(
+    router: &Router,
+    cookie: &str,
+    id: &str,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    let resp = router.clone().oneshot(get(&format!("/exports/{id}/download"), Some(cookie))).await.unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let bytes = resp.into_body().collect().await.unwrap().to_bytes().to_vec();
+    (status, headers, bytes)
+}
+
+/// The first entry of a stored (uncompressed) ZIP as text lines: enough to read the CSV the
+/// emulator exports, written from the format rather than with the emulator's code.
+pub fn zip_first_entry_lines(zip: &[u8]) -> Vec<String> {
+    assert_eq!(&zip[..4], b"PK\x03\x04", "not a ZIP");
+    let name_len = u16::from_le_bytes([zip[26], zip[27]]) as usize;
+    let extra_len = u16::from_le_bytes([zip[28], zip[29]]) as usize;
+    let size = u32::from_le_bytes([zip[18], zip[19], zip[20], zip[21]]) as usize;
+    let start = 30 + name_len + extra_len;
+    let text = String::from_utf8(zip[start..start + size].to_vec()).unwrap();
+    text.trim_start_matches('\u{feff}').lines().map(str::to_string).collect()
+}
