@@ -24,6 +24,12 @@ impl Drop for Portal {
 
 pub async fn portal(extra: &[&str]) -> Portal {
     let dir = std::env::temp_dir().join(format!("secportal-test-{}", rand::random::<u64>()));
+    let built = build_at(&dir, extra).await;
+    Portal { built, dir }
+}
+
+/// A portal on a given data directory, which outlives it (restart tests build twice).
+pub async fn build_at(dir: &std::path::Path, extra: &[&str]) -> server::Built {
     let mut args = vec!["secportal", "--data-dir", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
     let config = server::Config::parse_from(args);
@@ -31,8 +37,7 @@ pub async fn portal(extra: &[&str]) -> Portal {
         .output_name("secportal")
         .site_root(dir.join("site").to_string_lossy().to_string())
         .build();
-    let built = server::build(&config, options).await.expect("portal builds");
-    Portal { built, dir }
+    server::build(&config, options).await.expect("portal builds")
 }
 
 pub struct Answer {
