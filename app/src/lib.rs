@@ -20,6 +20,8 @@ use leptos_router::path;
 
 use crate::components::shell::Shell;
 use crate::i18n::{t, Key};
+use crate::pages::exports::ExportsPage;
+use crate::pages::history::HistoryPage;
 use crate::pages::masking::{instances::InstancesPage, rules::RulesPage};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
@@ -63,6 +65,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=LoginPage/>
                 <ParentRoute path=path!("/") view=Shell>
                     <Route path=path!("") view=Dashboard/>
+                    <Route path=path!("exports") view=ExportsPage/>
+                    <Route path=path!("history") view=HistoryPage/>
                     <Route path=path!("masking") view=InstancesPage/>
                     <Route path=path!("masking/:id") view=RulesPage/>
                 </ParentRoute>

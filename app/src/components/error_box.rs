@@ -13,7 +13,10 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
             Some(view! { <a class="button" href=sign_in_again_href()>{t(Key::SignInAgain)}</a> }.into_any())
         }
         ErrorKind::Forbidden => Some(view! { <span>{t(Key::HintForbidden)}</span> }.into_any()),
-        ErrorKind::Throttled => Some(view! { <span>{t(Key::HintThrottled)}</span> }.into_any()),
+        ErrorKind::Throttled => Some(match error.retry_after_secs {
+            Some(s) => view! { <span>{format!("{} {s} s.", t(Key::TryAgainIn))}</span> }.into_any(),
+            None => view! { <span>{t(Key::HintThrottled)}</span> }.into_any(),
+        }),
         ErrorKind::Unavailable => Some(view! { <span>{t(Key::HintUnavailable)}</span> }.into_any()),
         _ => None,
     };

@@ -53,6 +53,8 @@ fn Frame(me: Me) -> impl IntoView {
             <a class="brand" href="/">{t(Key::AppName)}</a>
             <nav aria-label=t(Key::NavLabel)>
                 <A href="/" exact=true>{t(Key::NavDashboard)}</A>
+                <A href="/exports">{t(Key::NavExports)}</A>
+                <A href="/history">{t(Key::NavHistory)}</A>
                 <A href="/masking">{t(Key::NavMasking)}</A>
             </nav>
             <div class="who">

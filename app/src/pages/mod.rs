@@ -1,4 +1,6 @@
 pub mod dashboard;
+pub mod exports;
+pub mod history;
 pub mod login;
 pub mod masking;
 pub mod not_found;

@@ -1,0 +1,106 @@
+//! The exports page: one tab per export (the tab is in the URL, so a sign-in in between comes
+//! back to the same form), and the user's recent exports with their live status below.
+
+mod container;
+mod dsc;
+pub mod fields;
+mod images;
+pub mod table;
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::error_box::ErrorBox;
+use crate::dto::exports::Created;
+use crate::error::AppError;
+use crate::i18n::{t, Key};
+use fields::FormErrors;
+use table::{live_history, ExportTable, Filter, LiveHistory};
+
+/// What a form reports back to the page once the cloud took (or refused) an export.
+#[derive(Clone, Copy)]
+pub struct Started {
+    notice: RwSignal<Option<String>>,
+    general: RwSignal<Option<AppError>>,
+    live: LiveHistory,
+}
+
+impl Started {
+    /// Follows a create action: on success a notice and a fresh list; on failure the error
+    /// under its field, or above the form when it names none.
+    fn follow<S>(self, value: S, errors: FormErrors)
+    where
+        S: Get<Value = Option<Result<Created, AppError>>> + Send + Sync + 'static,
+    {
+        Effect::new(move |_| match value.get() {
+            Some(Ok(created)) => {
+                let rows = created.record_total_num.map(|n| format!(" ({n} records)")).unwrap_or_default();
+                self.notice.set(Some(format!(
+                    "{}{rows} {}",
+                    t(Key::ExportStarted),
+                    t(Key::ExportStartedHint)
+                )));
+                self.general.set(None);
+                errors.set(None);
+                self.live.version.update(|v| *v += 1);
+            }
+            Some(Err(e)) => {
+                self.notice.set(None);
+                if e.field.is_some() {
+                    errors.set(Some(e));
+                } else {
+                    self.general.set(Some(e));
+                }
+            }
+            None => {}
+        });
+    }
+}
+
+const FORMS: &[(&str, Key)] =
+    &[("containers", Key::ContainerExport), ("images", Key::ImagesExport), ("dsc", Key::DscExport)];
+
+#[component]
+pub fn ExportsPage() -> impl IntoView {
+    let query = use_query_map();
+    let form = Memo::new(move |_| {
+        query
+            .with(|q| q.get("form"))
+            .filter(|f| FORMS.iter().any(|(n, _)| n == f))
+            .unwrap_or_else(|| "containers".into())
+    });
+    let filter = Memo::new(|_| Filter { limit: 10, ..Default::default() });
+    let live = live_history(filter);
+    let started = Started { notice: RwSignal::new(None), general: RwSignal::new(None), live };
+    // A new tab starts without the last tab's messages.
+    Effect::new(move |_| {
+        form.track();
+        started.notice.set(None);
+        started.general.set(None);
+    });
+    view! {
+        <h1>{t(Key::NavExports)}</h1>
+        <p class="lead">{t(Key::ExportsLead)}</p>
+        <nav class="tabs" aria-label=t(Key::ExportType)>
+            {FORMS.iter().map(|(name, key)| {
+                let href = format!("/exports?form={name}");
+                let current = move || (form.get() == *name).then_some("page");
+                view! { <A href=href attr:class=move || if form.get() == *name { "tab active" } else { "tab" }
+                    attr:aria-current=current>{t(*key)}</A> }
+            }).collect_view()}
+        </nav>
+        {move || started.notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
+        {move || started.general.get().map(|error| view! { <ErrorBox error/> })}
+        <section class="panel">
+            {move || match form.get().as_str() {
+                "images" => view! { <images::ImagesForm started/> }.into_any(),
+                "dsc" => view! { <dsc::DscForm started/> }.into_any(),
+                _ => view! { <container::ContainerForm started/> }.into_any(),
+            }}
+        </section>
+        <h2>{t(Key::RecentExports)}</h2>
+        <p class="help">{t(Key::RecentExportsHelp)} " " <A href="/history">{t(Key::NavHistory)}</A></p>
+        <ExportTable live/>
+    }
+}

@@ -1,0 +1,147 @@
+//! The table of exports the exports page and the history page share, and the live feed behind
+//! it: while any export runs, the page asks the portal (never the cloud) every two seconds.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+use super::fields::{elapsed, show_time};
+use crate::api::exports::export_history;
+use crate::components::error_box::ErrorBox;
+use crate::dto::exports::{HistoryPage, HistoryRow, TaskKind, TaskStatus};
+use crate::error::AppError;
+use crate::i18n::{t, Key};
+
+/// Seconds between two looks at the history while something runs.
+const POLL_SECS: u32 = 2;
+
+/// Which page of the history to follow.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filter {
+    pub kind: String,
+    pub status: String,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// A page of the user's history that refreshes itself while any of its exports runs, and a
+/// clock (the server's time, advanced each second) for elapsed times.
+#[derive(Clone, Copy)]
+pub struct LiveHistory {
+    pub page: Resource<Result<HistoryPage, AppError>>,
+    /// Bump to fetch again now (after creating an export).
+    pub version: RwSignal<u32>,
+    pub now: RwSignal<i64>,
+}
+
+pub fn live_history(filter: Memo<Filter>) -> LiveHistory {
+    let version = RwSignal::new(0u32);
+    let now = RwSignal::new(0i64);
+    let page = Resource::new(
+        move || (filter.get(), version.get()),
+        |(f, _)| export_history(Some(f.kind), Some(f.status), f.offset, f.limit),
+    );
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = page.get() {
+            now.set(p.server_now);
+        }
+    });
+    Effect::new(move |_| {
+        let ticks = std::sync::atomic::AtomicU32::new(0);
+        let handle = set_interval_with_handle(
+            move || {
+                now.update(|n| *n += 1000);
+                let tick = ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                let running = page
+                    .get_untracked()
+                    .and_then(Result::ok)
+                    .is_some_and(|p| p.rows.iter().any(|r| r.status == TaskStatus::Running));
+                if running && tick % POLL_SECS == 0 {
+                    version.update(|v| *v += 1);
+                }
+            },
+            Duration::from_secs(1),
+        );
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    LiveHistory { page, version, now }
+}
+
+fn status_badge(row: &HistoryRow) -> impl IntoView {
+    let class = match row.status {
+        TaskStatus::Running => "badge running",
+        TaskStatus::Success => "badge on",
+        TaskStatus::Failure => "badge failed",
+    };
+    view! { <span class=class data-testid="export-status">{row.status.label()}</span> }
+}
+
+#[component]
+pub fn ExportTable(live: LiveHistory, #[prop(optional)] empty: Option<Key>) -> impl IntoView {
+    let empty = empty.unwrap_or(Key::NoExportsYet);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+            {move || live.page.get().map(|result| match result {
+                Err(error) => view! { <ErrorBox error/> }.into_any(),
+                Ok(page) if page.rows.is_empty() => view! { <p class="muted">{t(empty)}</p> }.into_any(),
+                Ok(page) => view! {
+                    <table class="data exports" aria-label=t(Key::Exports)>
+                        <thead><tr>
+                            <th>{t(Key::ColType)}</th>
+                            <th>{t(Key::ColWhat)}</th>
+                            <th>{t(Key::ColStatus)}</th>
+                            <th>{t(Key::ColStarted)}</th>
+                            <th>{t(Key::ColTook)}</th>
+                            <th>{t(Key::ColFile)}</th>
+                        </tr></thead>
+                        <tbody>
+                            {page.rows.into_iter().map(|row| view! { <Row row now=live.now/> }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Row(row: HistoryRow, now: RwSignal<i64>) -> impl IntoView {
+    let (created, finished) = (row.created_at, row.finished_at);
+    let took = move || elapsed(finished.unwrap_or_else(|| now.get().max(created)) - created);
+    let detail = row.failure.clone().or(row.note.clone());
+    let download = row.downloadable.then(|| {
+        let href = format!("/exports/{}/download", row.id);
+        // rel=external: a file, not a page of the app, so the router must not take the click.
+        view! { <a class="button small" href=href rel="external">{t(Key::Download)}</a> }
+    });
+    let kind_label = row.kind.label();
+    view! {
+        <tr data-export-id=row.id.clone() data-kind=row.kind.as_str() data-status=row.status.as_str()>
+            <td>{kind_label}</td>
+            <td>{row.summary.clone()} <span class="muted small">" · " {row.region.clone()}</span></td>
+            <td>
+                {status_badge(&row)}
+                {detail.map(|d| view! { <p class="small status-detail" role="status">{d}</p> })}
+            </td>
+            <td class="small">{show_time(created)}</td>
+            <td class="small">{took}</td>
+            <td>
+                {row.file_name.clone().map(|f| view! { <code class="small">{f}</code> " " })}
+                {download}
+            </td>
+        </tr>
+    }
+}
+
+/// The kinds as select options for filters.
+pub fn kind_options() -> Vec<(&'static str, &'static str)> {
+    TaskKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
+}
+
+pub fn status_options() -> Vec<(&'static str, &'static str)> {
+    TaskStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
+}
