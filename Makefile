@@ -28,12 +28,15 @@ fmt-check:
 unit:
 	timeout 1800 cargo test --workspace --exclude frontend --locked
 
-# The browser tests run against a release build (what users get) started by cargo-leptos on
-# 127.0.0.1:3000, in demo mode, with a fresh data directory, behind nginx on 127.0.0.1:8080
-# (end2end/nginx.conf) whose origin is the public one.
+# The browser tests run against a release build (what users get): Playwright starts the
+# emulator on 127.0.0.1:3100, the portal on 127.0.0.1:3000 in demo mode against it with a fresh
+# data directory (end2end/portal.sh, which restarts it when a test stops it), and nginx on
+# 127.0.0.1:8080 (end2end/nginx.conf) whose origin is the public one.
 e2e:
-	rm -rf $(E2E_DATA)
-	SECPORTAL_DATA_DIR=$(E2E_DATA) SECPORTAL_PUBLIC_ORIGIN=http://127.0.0.1:8080 cargo leptos end-to-end --release
+	rm -rf $(E2E_DATA) target/e2e-run
+	cargo leptos build --release
+	cargo build --release --locked -p emulator
+	cd end2end && SECPORTAL_DATA_DIR=$(E2E_DATA) SECPORTAL_PUBLIC_ORIGIN=http://127.0.0.1:8080 npx playwright test
 
 build-release: setup
 	cargo leptos build --release

@@ -1,7 +1,7 @@
 import { defineConfig } from "@playwright/test";
 
 // Debian's Chromium, never a downloaded browser; the flags keep it off the network. The portal
-// (started by `cargo leptos end-to-end` on 127.0.0.1:3000) is reached through nginx on :8080,
+// (a release build started by portal.sh on 127.0.0.1:3000) is reached through nginx on :8080,
 // as users reach it behind a reverse proxy.
 const proxied = !process.env.SECPORTAL_URL;
 
@@ -30,7 +30,18 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  // The emulator (a cloud whose state outlives portal restarts), the portal (restarted by a
+  // test through portal.sh) and nginx in front.
   webServer: proxied
-    ? { command: "./proxy.sh", url: "http://127.0.0.1:8080/healthz", reuseExistingServer: false, timeout: 30_000 }
+    ? [
+        {
+          command: "../target/release/emulator --addr 127.0.0.1:3100 --task-timing seconds:2",
+          url: "http://127.0.0.1:3100/_emulator/faults",
+          reuseExistingServer: false,
+          timeout: 30_000,
+        },
+        { command: "./portal.sh", url: "http://127.0.0.1:3000/readyz", reuseExistingServer: false, timeout: 60_000 },
+        { command: "./proxy.sh", url: "http://127.0.0.1:8080/healthz", reuseExistingServer: false, timeout: 30_000 },
+      ]
     : undefined,
 });

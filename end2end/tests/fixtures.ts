@@ -38,3 +38,21 @@ export async function signIn(page: Page, who = DEMO) {
   await page.getByLabel("Region").first().selectOption(who.region);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
+
+export const AUDITOR = { domain: "secportal-demo", user: "auditor", password: "auditor-pass-1", region: "cn-north-4" };
+
+/** The emulator's control API (reset, faults, failing exports), reached directly. */
+export const EMULATOR = "http://127.0.0.1:3100";
+
+/** The lines of the first entry of a stored ZIP (the CSV inside an HSS export). */
+export function zipFirstEntryLines(buf: Buffer): string[] {
+  expect(buf.subarray(0, 4).toString("latin1")).toBe("PK\x03\x04");
+  const size = buf.readUInt32LE(18);
+  const start = 30 + buf.readUInt16LE(26) + buf.readUInt16LE(28);
+  return buf
+    .subarray(start, start + size)
+    .toString("utf8")
+    .replace(/^\uFEFF/, "")
+    .split("\r\n")
+    .filter((l) => l.length > 0);
+}

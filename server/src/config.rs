@@ -46,6 +46,11 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_CLOUD", default_value = "demo")]
     pub cloud: CloudTarget,
 
+    /// Demo mode against an emulator already running at this URL (`cargo run -p emulator`),
+    /// instead of one started in-process: its tasks and files then outlive portal restarts.
+    #[arg(long, env = "SECPORTAL_DEMO_EMULATOR")]
+    pub demo_emulator: Option<Url>,
+
     /// Directory for the SQLite database and the generated session key.
     #[arg(long, env = "SECPORTAL_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,

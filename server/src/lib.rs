@@ -62,6 +62,11 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .map_err(|e| Error::Io(format!("{}: {e}", config.data_dir.display())))?;
 
     let (endpoints, emulator) = match &config.cloud {
+        CloudTarget::Demo if config.demo_emulator.is_some() => {
+            let url = config.demo_emulator.clone().expect("checked");
+            tracing::info!(%url, "demo mode: using the emulator already running there");
+            (Endpoints::single(url), None)
+        }
         CloudTarget::Demo => {
             let running = emulator::spawn(([127, 0, 0, 1], 0).into(), emulator::Config::default())
                 .await
