@@ -15,6 +15,10 @@ export SECPORTAL_PUBLIC_ORIGIN="${SECPORTAL_PUBLIC_ORIGIN:-http://127.0.0.1:8080
 # Exports finish in 2 s on this emulator: a first look at 3 s, then every 3 s (still 5 calls a
 # minute per user and API at most: the spacing stays 12 s).
 export SECPORTAL_TRACKER_MIN_INTERVAL_MS=3000
+if [ ! -x "$root/target/release/secportal" ]; then
+  echo "portal.sh: build the portal first (cargo leptos build --release)" >&2
+  exit 1
+fi
 child=""
 trap '[ -n "$child" ] && kill "$child" 2>/dev/null; exit 0' TERM INT
 while true; do

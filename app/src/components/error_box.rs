@@ -33,7 +33,14 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
 /// The login link that brings the user back to this page afterwards.
 fn sign_in_again_href() -> String {
     let location = leptos_router::hooks::use_location();
-    let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+    // The router's `search` comes without its `?`.
+    let search = location.search.get_untracked();
+    let search = match search.as_str() {
+        "" => String::new(),
+        s if s.starts_with('?') => s.to_string(),
+        s => format!("?{s}"),
+    };
+    let here = format!("{}{search}", location.pathname.get_untracked());
     let here = if here.is_empty() { "/".to_string() } else { here };
     format!("/login?next={}", encode_query_value(&here))
 }

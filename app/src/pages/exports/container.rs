@@ -89,7 +89,7 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
     view! {
         <form class="export-form" on:submit=submit aria-label=t(Key::ContainerExport) novalidate>
             <ColumnPicker draft errors/>
-            <fieldset>
+            {view! { <fieldset>
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <SelectField draft lens=|d: &mut Draft| &mut d.cluster_container field="cluster_container" id="c-cluster-container"
@@ -124,7 +124,7 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
                             .collect_view())}
                     </Suspense>
                 </datalist>
-            </fieldset>
+            </fieldset> }.into_any()}
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="c-export-size"
                 label="Rows at most (export_size)" kind="number" min=1 max=MAX_EXPORT_SIZE errors
                 placeholder="100000" help="1 to 100000; empty means the cloud's default, 100000."/>

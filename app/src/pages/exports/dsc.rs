@@ -102,7 +102,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
     };
     view! {
         <form class="export-form" on:submit=submit aria-label=t(Key::DscExport) novalidate>
-            <fieldset>
+            {view! { <fieldset>
                 <legend>{t(Key::ScanJob)}</legend>
                 <div class="field">
                     <label for="d-job">{t(Key::ScanJob)}</label>
@@ -153,8 +153,8 @@ pub fn DscForm(started: Started) -> impl IntoView {
                         }.into_any(),
                     })}
                 </Transition>
-            </fieldset>
-            <fieldset>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <TextField draft lens=|d: &mut Draft| &mut d.keyword field="keyword" id="d-keyword" label="Keyword" errors maxlength=255/>
@@ -174,7 +174,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                         on:change=move |e| draft.update(|d| d.mask = event_target_checked(&e))/>
                     {t(Key::MaskExport)}
                 </label>
-            </fieldset>
+            </fieldset> }.into_any()}
             <div class="toolbar">
                 <button type="button" class="inline" disabled=move || preview.pending().get()
                     on:click=move |_| if let Some(input) = checked() { preview.dispatch(DscPreview { input }); }>

@@ -50,7 +50,7 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
     #[prop(optional)] maxlength: Option<usize>,
     #[prop(optional)] list: Option<&'static str>,
     #[prop(optional)] placeholder: Option<&'static str>,
-) -> impl IntoView {
+) -> AnyView {
     let described = format!("{field}-error");
     view! {
         <div class="field">
@@ -64,6 +64,8 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
             <FieldError errors field/>
         </div>
     }
+    // Erased: a form of many fields otherwise builds a type too deep for the wasm build.
+    .into_any()
 }
 
 /// A labelled select over an option list, with a first "any" choice meaning no filter.
@@ -77,7 +79,7 @@ pub fn SelectField<T: Clone + Send + Sync + 'static>(
     errors: FormErrors,
     options: &'static [(&'static str, &'static str)],
     #[prop(default = "Any")] any: &'static str,
-) -> impl IntoView {
+) -> AnyView {
     view! {
         <div class="field">
             <label for=id>{label}</label>
@@ -90,6 +92,7 @@ pub fn SelectField<T: Clone + Send + Sync + 'static>(
             <FieldError errors field/>
         </div>
     }
+    .into_any()
 }
 
 /// A yes/no/any select's value ("", "true", "false").

@@ -101,7 +101,7 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
     let all = move || draft.with(|d| d.operate_all);
     view! {
         <form class="export-form" on:submit=submit aria-label=t(Key::ImagesExport) novalidate>
-            <fieldset>
+            {view! { <fieldset>
                 <legend>{t(Key::Images)}</legend>
                 <div class="choice" role="radiogroup" aria-label=t(Key::Images)>
                     <label class="inline-choice">
@@ -119,8 +119,8 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                     <ImagePicker draft/>
                 </Show>
                 <FieldError errors field="image_ids"/>
-            </fieldset>
-            <fieldset>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <SelectField draft lens=|d: &mut Draft| &mut d.vul_type field="vul_type" id="i-vul-type"
@@ -146,7 +146,7 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                 </div>
                 <TextField draft lens=|d: &mut Draft| &mut d.vul_ids field="vul_ids" id="i-vul-ids"
                     label="Only these vulnerabilities" errors help="Vulnerability ids (e.g. CVE-2024-1234), separated by commas; empty means all."/>
-            </fieldset>
+            </fieldset> }.into_any()}
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="i-export-size"
                 label="Rows at most (export_size)" kind="number" min=1 max=MAX_EXPORT_SIZE errors help="Required: 1 to 100000."/>
             <button type="submit" class="primary inline" disabled=move || create.pending().get()>
@@ -220,11 +220,11 @@ fn ImagePicker(draft: RwSignal<Draft>) -> impl IntoView {
                                 </tbody>
                             </table>
                             <div class="pager">
-                                <button type="button" class="inline" disabled=offset == 0
+                                <button type="button" class="inline" disabled={ offset == 0 }
                                     on:click=move |_| applied.update(|a| { a.2 = a.2.saturating_sub(IMAGE_PAGE_SIZE as u32); a.3 = false; })>
                                     {t(Key::Previous)}</button>
                                 <span>{format!("{}–{} of {total}", if total == 0 { 0 } else { offset + 1 }, (i64::from(offset) + IMAGE_PAGE_SIZE).min(total))}</span>
-                                <button type="button" class="inline" disabled=i64::from(offset) + IMAGE_PAGE_SIZE >= total
+                                <button type="button" class="inline" disabled={ i64::from(offset) + IMAGE_PAGE_SIZE >= total }
                                     on:click=move |_| applied.update(|a| { a.2 += IMAGE_PAGE_SIZE as u32; a.3 = false; })>
                                     {t(Key::Next)}</button>
                             </div>
