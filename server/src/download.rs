@@ -27,7 +27,7 @@ fn refused(kind: ErrorKind, message: &str) -> AppError {
 async fn stream(portal: &Portal, session: &Session, id: &str) -> Result<Response, AppError> {
     let auth = session::current(session).await.ok_or_else(AppError::signed_out)?;
     let task = owned(portal, &auth, id).await?;
-    if task.status != TaskStatus::Success {
+    if !task.kind.has_file() || task.status != TaskStatus::Success {
         return Err(refused(
             ErrorKind::Invalid,
             "This export has no file: it has not finished, or it failed.",
@@ -58,6 +58,9 @@ async fn stream(portal: &Portal, session: &Session, id: &str) -> Result<Response
             Ok(url) => portal.cloud.dsc_fetch_export(&caller, &url).await,
             Err(e) => Err(e),
         },
+        TaskKind::ClusterScan | TaskKind::IacScan => {
+            return Err(refused(ErrorKind::Invalid, "A scan task has no file; its results are on its page."))
+        }
     };
     let download = match fetched {
         Ok(d) => d,

@@ -281,6 +281,34 @@ impl TaskStore for SqliteTaskStore {
         Ok(())
     }
 
+    async fn reopen(
+        &self,
+        owner: &Owner,
+        cloud_task_id: &str,
+        sealed_token: &str,
+        token_expires_at: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE tasks SET status = 'running', failure = NULL, note = NULL, finished_at = NULL,
+                sealed_token = ?, token_expires_at = ?, next_poll_at = ?, poll_errors = 0, updated_at = ?
+             WHERE domain_id = ? AND user_id = ? AND project_id = ? AND cloud_task_id = ?
+               AND kind IN ('cluster_scan', 'iac_scan')",
+        )
+        .bind(sealed_token)
+        .bind(token_expires_at)
+        .bind(now_ms + 3_000)
+        .bind(now_ms)
+        .bind(&owner.domain_id)
+        .bind(&owner.user_id)
+        .bind(&owner.project_id)
+        .bind(cloud_task_id)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(done.rows_affected() > 0)
+    }
+
     async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError> {
         sqlx::query_scalar("SELECT value FROM preferences WHERE user_key = ? AND name = ?")
             .bind(user_key)

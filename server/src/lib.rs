@@ -101,6 +101,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         tasks: Arc::new(tasks),
         tracker: Arc::new(tokio::sync::Notify::new()),
         lists: app::ssr::lists::ListCache::new(LIST_CACHE_TTL),
+        scan_cache: app::ssr::lists::ListCache::new(app::ssr::scans::SCAN_CACHE),
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), config.tracker());

@@ -14,7 +14,7 @@ use app::dto::exports::TaskKind;
 use app::ssr::history::{Progress, Task};
 use app::ssr::{now_ms, Portal};
 use cloud::dsc::ExportStatus;
-use cloud::hss::ExportTaskStatus;
+use cloud::hss::{ExportTaskStatus, TaskQuery, TaskStatus as ScanStatus, TaskType};
 use cloud::{Caller, CloudError, Credentials};
 use tokio::task::JoinSet;
 
@@ -83,6 +83,7 @@ fn api(kind: TaskKind) -> &'static str {
     match kind {
         TaskKind::HssContainers | TaskKind::HssLocalVuls => "hss_export_status",
         TaskKind::DscResults => "dsc_export_status",
+        TaskKind::ClusterScan | TaskKind::IacScan => "hss_list_tasks",
     }
 }
 
@@ -219,6 +220,13 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
                 ExportStatus::Running | ExportStatus::Other(_) => None,
             })
         }
+        TaskKind::ClusterScan | TaskKind::IacScan => {
+            let task_type =
+                if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
+            let mut q = TaskQuery::new(task_type);
+            q.task_id = Some(task.cloud_task_id.clone());
+            portal.cloud.hss_list_tasks(&caller, &q).await.map(|list| scan_progress(list.data_list.first()))
+        }
     };
     match answer {
         Ok(Some(done)) => outcome(done, None),
@@ -231,6 +239,29 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
             outcome(progress, hold)
         }
     }
+}
+
+/// A scan task's state as the history records it: done when HSS says finished; failed when
+/// any cluster or file failed (the task page tells which, and offers a retry).
+fn scan_progress(task: Option<&cloud::hss::Task>) -> Option<Progress> {
+    let Some(t) = task else {
+        return Some(Progress::Failed { reason: "HSS no longer lists this task.".into() });
+    };
+    if t.task_status != ScanStatus::Finished {
+        return None;
+    }
+    let (failed, total, what) = match (&t.cluster_scan_info, &t.iac_scan_info) {
+        (Some(c), _) => (c.failed_cluster_num, c.failed_cluster_num + c.success_cluster_num, "clusters"),
+        (_, Some(i)) => (i.failed_file_num, i.failed_file_num + i.success_file_num, "files"),
+        _ => (0, 0, "items"),
+    };
+    Some(if failed > 0 {
+        Progress::Failed {
+            reason: format!("{failed} of {total} {what} failed; open the task to see why and retry."),
+        }
+    } else {
+        Progress::Succeeded { file_id: None, file_name: None }
+    })
 }
 
 fn on_error(

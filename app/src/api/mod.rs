@@ -4,6 +4,7 @@
 
 pub mod exports;
 pub mod masking;
+pub mod scans;
 
 use leptos::prelude::*;
 

@@ -380,6 +380,8 @@ pub struct HistoryRow {
     pub created_at: i64,
     pub finished_at: Option<i64>,
     pub downloadable: bool,
+    /// The task's own page (scan tasks).
+    pub href: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -400,17 +402,40 @@ pub enum TaskKind {
     HssContainers,
     HssLocalVuls,
     DscResults,
+    ClusterScan,
+    IacScan,
 }
 
 impl TaskKind {
-    pub const ALL: &'static [TaskKind] =
-        &[TaskKind::HssContainers, TaskKind::HssLocalVuls, TaskKind::DscResults];
+    pub const ALL: &'static [TaskKind] = &[
+        TaskKind::HssContainers,
+        TaskKind::HssLocalVuls,
+        TaskKind::DscResults,
+        TaskKind::ClusterScan,
+        TaskKind::IacScan,
+    ];
+
+    /// Exports end in a file; scan tasks in results shown on their own page.
+    pub fn has_file(self) -> bool {
+        !matches!(self, TaskKind::ClusterScan | TaskKind::IacScan)
+    }
+
+    /// The page of a scan task (exports have none).
+    pub fn task_href(self, cloud_task_id: &str) -> Option<String> {
+        match self {
+            TaskKind::ClusterScan => Some(format!("/scans/cluster_scan/{cloud_task_id}")),
+            TaskKind::IacScan => Some(format!("/scans/iac_scan/{cloud_task_id}")),
+            _ => None,
+        }
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
             TaskKind::HssContainers => "hss_containers",
             TaskKind::HssLocalVuls => "hss_local_vuls",
             TaskKind::DscResults => "dsc_results",
+            TaskKind::ClusterScan => "cluster_scan",
+            TaskKind::IacScan => "iac_scan",
         }
     }
 
@@ -423,6 +448,8 @@ impl TaskKind {
             TaskKind::HssContainers => "HSS containers",
             TaskKind::HssLocalVuls => "HSS image vulnerabilities",
             TaskKind::DscResults => "DSC classification results",
+            TaskKind::ClusterScan => "HSS cluster scan",
+            TaskKind::IacScan => "HSS IaC scan",
         }
     }
 }

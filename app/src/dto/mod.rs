@@ -3,6 +3,7 @@
 
 pub mod exports;
 pub mod masking;
+pub mod scans;
 
 use serde::{Deserialize, Serialize};
 

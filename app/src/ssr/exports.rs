@@ -374,8 +374,12 @@ pub async fn history(
 ) -> Result<HistoryPage, AppError> {
     let kind = blank_to_none(kind)
         .map(|k| {
-            TaskKind::parse(&k)
-                .ok_or_else(|| AppError::invalid("kind", "hss_containers, hss_local_vuls or dsc_results"))
+            TaskKind::parse(&k).ok_or_else(|| {
+                AppError::invalid(
+                    "kind",
+                    "hss_containers, hss_local_vuls, dsc_results, cluster_scan or iac_scan",
+                )
+            })
         })
         .transpose()?;
     let status = blank_to_none(status)

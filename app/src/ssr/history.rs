@@ -64,7 +64,8 @@ pub const FILE_RETENTION_MS: i64 = 24 * 3600 * 1000;
 
 impl Task {
     pub fn downloadable(&self, now_ms: i64) -> bool {
-        self.status == TaskStatus::Success
+        self.kind.has_file()
+            && self.status == TaskStatus::Success
             && !self.file_gone
             && self.finished_at.is_some_and(|t| now_ms - t < FILE_RETENTION_MS)
     }
@@ -82,6 +83,7 @@ impl Task {
             created_at: self.created_at,
             finished_at: self.finished_at,
             downloadable: self.downloadable(now_ms),
+            href: self.kind.task_href(&self.cloud_task_id),
         }
     }
 }
@@ -146,6 +148,16 @@ pub trait TaskStore: Send + Sync {
         now_ms: i64,
     ) -> Result<u64, StoreError>;
     async fn mark_file_gone(&self, id: &str) -> Result<(), StoreError>;
+    /// A retried scan runs again: its row (if the portal started the task) goes back to
+    /// running, with the retrying user's token. Says whether there was such a row.
+    async fn reopen(
+        &self,
+        owner: &Owner,
+        cloud_task_id: &str,
+        sealed_token: &str,
+        token_expires_at: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError>;
     async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError>;
     async fn set_preference(&self, user_key: &str, name: &str, value: &str) -> Result<(), StoreError>;
 }

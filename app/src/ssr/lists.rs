@@ -54,6 +54,13 @@ impl ListCache {
     }
 }
 
+impl ListCache {
+    /// Drops every list kept for `who` (after a change the next read must be fresh).
+    pub fn forget(&self, who: &str) {
+        self.entries.lock().expect("list cache").retain(|(w, _), _| w != who);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

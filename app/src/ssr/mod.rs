@@ -7,6 +7,7 @@ pub mod exports;
 pub mod history;
 pub mod lists;
 pub mod masking;
+pub mod scans;
 pub mod session;
 pub mod vault;
 
@@ -37,6 +38,8 @@ pub struct Portal {
     pub tracker: Arc<tokio::sync::Notify>,
     /// Short-lived copies of cloud lists, so pickers stay within HSS's 5 calls a minute.
     pub lists: lists::ListCache,
+    /// Scan task lists and details, reused for 12 s per user (HSS's 5 calls a minute).
+    pub scan_cache: lists::ListCache,
 }
 
 pub fn portal() -> Arc<Portal> {
