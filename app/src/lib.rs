@@ -23,6 +23,9 @@ use crate::i18n::{t, Key};
 use crate::pages::exports::ExportsPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::masking::{instances::InstancesPage, rules::RulesPage};
+use crate::pages::scans::{
+    detail::ScanTaskPage, new_cluster::NewClusterScanPage, new_iac::NewIacScanPage, ScansPage,
+};
 use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
@@ -67,6 +70,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=Dashboard/>
                     <Route path=path!("exports") view=ExportsPage/>
                     <Route path=path!("history") view=HistoryPage/>
+                    <Route path=path!("scans") view=ScansPage/>
+                    <Route path=path!("scans/new-cluster") view=NewClusterScanPage/>
+                    <Route path=path!("scans/new-iac") view=NewIacScanPage/>
+                    <Route path=path!("scans/:type/:id") view=ScanTaskPage/>
                     <Route path=path!("masking") view=InstancesPage/>
                     <Route path=path!("masking/:id") view=RulesPage/>
                 </ParentRoute>

@@ -54,6 +54,7 @@ fn Frame(me: Me) -> impl IntoView {
             <nav aria-label=t(Key::NavLabel)>
                 <A href="/" exact=true>{t(Key::NavDashboard)}</A>
                 <A href="/exports">{t(Key::NavExports)}</A>
+                <A href="/scans">{t(Key::NavScans)}</A>
                 <A href="/history">{t(Key::NavHistory)}</A>
                 <A href="/masking">{t(Key::NavMasking)}</A>
             </nav>

@@ -151,6 +151,8 @@ pub struct ClusterRow {
     pub status: String,
     pub version: String,
     pub nodes: String,
+    /// Nodes where the HSS agent failed to install (their scans may time out).
+    pub agent_failures: i32,
     /// Why the cluster cannot be scanned, when it cannot.
     pub unscannable: Option<String>,
 }

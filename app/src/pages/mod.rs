@@ -4,3 +4,4 @@ pub mod history;
 pub mod login;
 pub mod masking;
 pub mod not_found;
+pub mod scans;

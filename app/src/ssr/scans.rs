@@ -95,6 +95,7 @@ pub async fn clusters(offset: u32, name: Option<String>, refresh: bool) -> Resul
                 status: c.status.clone(),
                 version: c.version.clone(),
                 nodes: format!("{}/{}", c.active_nodes_number, c.total_nodes_number),
+                agent_failures: c.agent_install_failed_num,
                 unscannable: unscannable(c),
             })
             .collect(),

@@ -119,6 +119,7 @@ fn Row(row: HistoryRow, now: RwSignal<i64>) -> impl IntoView {
         view! { <a class="button small" href=href rel="external">{t(Key::Download)}</a> }
     });
     let kind_label = row.kind.label();
+    let task_link = row.href.clone().map(|href| view! { <a class="small" href=href>{t(Key::OpenTask)}</a> });
     view! {
         <tr data-export-id=row.id.clone() data-kind=row.kind.as_str() data-status=row.status.as_str()>
             <td>{kind_label}</td>
@@ -132,6 +133,7 @@ fn Row(row: HistoryRow, now: RwSignal<i64>) -> impl IntoView {
             <td>
                 {row.file_name.clone().map(|f| view! { <code class="small">{f}</code> " " })}
                 {download}
+                {task_link}
             </td>
         </tr>
     }

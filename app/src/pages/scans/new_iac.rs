@@ -1,0 +1,190 @@
+//! A new IaC scan: the file type, files dropped or picked (listed with their size, removable,
+//! checked for type, size and count before anything is sent), uploaded through the portal to
+//! HSS, then scanned together with any files uploaded earlier that the user ticks.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use super::files::{read_all, Picked};
+use crate::api::scans::{iac_files, start_iac_scan, upload_iac_files};
+use crate::components::error_box::ErrorBox;
+use crate::dto::scans::{check_files, IacScanInput, FILE_TYPES, MAX_FILES, MAX_FILE_BYTES};
+use crate::error::AppError;
+use crate::i18n::{t, Key};
+use crate::pages::exports::fields::{show_time, FieldError, FormErrors};
+
+fn size(n: usize) -> String {
+    if n >= 1024 {
+        format!("{:.1} KiB", n as f64 / 1024.0)
+    } else {
+        format!("{n} B")
+    }
+}
+
+#[component]
+pub fn NewIacScanPage() -> impl IntoView {
+    let file_type = RwSignal::new("k8s_yaml".to_string());
+    let picked = RwSignal::new(Vec::<Picked>::new());
+    // Files uploaded earlier that the user ticked: id → name.
+    let earlier = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors: FormErrors = RwSignal::new(None);
+    let general = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let navigate = use_navigate();
+
+    let add = move |_files: wasm_bindgen_or_unit::Files| {
+        #[cfg(feature = "hydrate")]
+        {
+            let list = super::files::list(&_files);
+            picked.update(|p| {
+                for (name, size, handle) in list {
+                    p.retain(|x| x.name != name);
+                    p.push(Picked { name, size, handle: send_wrapper::SendWrapper::new(handle) });
+                }
+            });
+            errors.set(None);
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let kind = file_type.get_untracked();
+        let files = picked.get_untracked();
+        let chosen: Vec<String> = earlier.with_untracked(|e| e.keys().cloned().collect());
+        let sizes: Vec<(String, usize)> = files.iter().map(|f| (f.name.clone(), f.size)).collect();
+        if !files.is_empty() {
+            if let Err(e) = check_files(&kind, &sizes) {
+                errors.set(Some(e));
+                return;
+            }
+        }
+        if let Err(e) = (IacScanInput {
+            file_type: kind.clone(),
+            file_ids: if files.is_empty() { chosen.clone() } else { vec!["-".into()] },
+        })
+        .validate()
+        {
+            errors.set(Some(e));
+            return;
+        }
+        errors.set(None);
+        general.set(None);
+        busy.set(true);
+        let navigate = navigate.clone();
+        leptos::task::spawn_local(async move {
+            let outcome: Result<Option<String>, AppError> = async {
+                let mut ids = chosen;
+                if !files.is_empty() {
+                    let texts = read_all(files)
+                        .await
+                        .ok_or_else(|| AppError::invalid("files", "a file could not be read as text"))?;
+                    let uploaded = upload_iac_files(kind.clone(), texts).await?;
+                    ids.extend(uploaded.into_iter().map(|u| u.file_id));
+                }
+                let created = start_iac_scan(IacScanInput { file_type: kind, file_ids: ids }).await?;
+                Ok(created.row.href)
+            }
+            .await;
+            busy.set(false);
+            match outcome {
+                Ok(href) => {
+                    picked.set(Vec::new());
+                    earlier.set(BTreeMap::new());
+                    if let Some(href) = href {
+                        navigate(&href, Default::default());
+                    }
+                }
+                Err(e) if e.field.is_some() => errors.set(Some(e)),
+                Err(e) => general.set(Some(e)),
+            }
+        });
+    };
+    let uploaded_before = Resource::new(move || file_type.get(), |kind| iac_files(kind, 0));
+    view! {
+        <h1>{t(Key::NewIacScan)}</h1>
+        {move || general.get().map(|error| view! { <ErrorBox error/> })}
+        <form class="panel export-form" on:submit=submit aria-label=t(Key::NewIacScan) novalidate>
+            <div class="field">
+                <label for="iac-type">{t(Key::FileType)}</label>
+                <select id="iac-type" prop:value=file_type on:change=move |e| { file_type.set(event_target_value(&e)); earlier.set(BTreeMap::new()); }>
+                    {FILE_TYPES.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                </select>
+                <FieldError errors field="file_type"/>
+            </div>
+            {view! { <fieldset>
+                <legend>{t(Key::FilesToUpload)}</legend>
+                <div class="dropzone"
+                    on:dragover=move |e| e.prevent_default()
+                    on:drop=move |e: leptos::ev::DragEvent| {
+                        e.prevent_default();
+                        let _ = add;
+                        #[cfg(feature = "hydrate")]
+                        {
+                            if let Ok(dt) = js_sys::Reflect::get(&e, &"dataTransfer".into()) {
+                                if let Ok(files) = js_sys::Reflect::get(&dt, &"files".into()) { add(files) }
+                            }
+                        }
+                    }>
+                    <label for="iac-files">{t(Key::DropOrPick)}</label>
+                    <input id="iac-files" type="file" multiple
+                        on:change=move |e| {
+                            #[cfg(feature = "hydrate")]
+                            {
+                                if let Some(target) = e.target() {
+                                    if let Ok(files) = js_sys::Reflect::get(&target, &"files".into()) { add(files) }
+                                    // Picking the same file again must fire change again.
+                                    let _ = js_sys::Reflect::set(&target, &"value".into(), &"".into());
+                                }
+                            }
+                            let _ = (&e, add);
+                        }/>
+                    <p class="help">{format!("{} {MAX_FILES} {} {} KiB.", t(Key::FilesLimitBefore), t(Key::FilesLimitAfter), MAX_FILE_BYTES / 1024)}</p>
+                </div>
+                <ul class="picked" aria-label=t(Key::PickedFiles)>
+                    {move || picked.get().into_iter().map(|f| {
+                        let name = f.name.clone();
+                        view! { <li><span class="mono">{f.name.clone()}</span> " " <span class="muted small">{size(f.size)}</span> " "
+                            <button type="button" class="link-button danger" aria-label=format!("Remove {}", f.name)
+                                on:click=move |_| picked.update(|p| p.retain(|x| x.name != name))>{t(Key::Remove)}</button></li> }
+                    }).collect_view()}
+                </ul>
+                <FieldError errors field="files"/>
+            </fieldset> }.into_any()}
+            {view! { <fieldset>
+                <legend>{t(Key::UploadedBefore)}</legend>
+                <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
+                    {move || uploaded_before.get().map(|r| match r {
+                        Err(error) => view! { <ErrorBox error/> }.into_any(),
+                        Ok((files, _)) if files.is_empty() => view! { <p class="muted">{t(Key::NoFilesYet)}</p> }.into_any(),
+                        Ok((files, total)) => view! {
+                            <p class="help">{format!("{total} {}", t(Key::FilesUploadedBefore))}</p>
+                            {files.into_iter().map(|f| {
+                                let (id, id2, name) = (f.file_id.clone(), f.file_id.clone(), f.file_name.clone());
+                                view! { <label class="inline-choice">
+                                    <input type="checkbox" prop:checked=move || earlier.with(|e| e.contains_key(&id))
+                                        on:change=move |e| { let on = event_target_checked(&e); let (id, n) = (id2.clone(), name.clone());
+                                            earlier.update(|m| { if on { m.insert(id, n); } else { m.remove(&id); } }); }/>
+                                    {f.file_name.clone()} <span class="muted small">{show_time(f.upload_file_time)}</span>
+                                </label> }
+                            }).collect_view()}
+                        }.into_any(),
+                    })}
+                </Transition>
+                <FieldError errors field="file_ids"/>
+            </fieldset> }.into_any()}
+            <button type="submit" class="primary inline" disabled=move || busy.get()>
+                {move || if busy.get() { t(Key::Starting) } else { t(Key::UploadAndScan) }}
+            </button>
+        </form>
+    }
+}
+
+/// The file list handed from an input or a drop: a `FileList` in the browser, nothing on the
+/// server (which never reads files).
+mod wasm_bindgen_or_unit {
+    #[cfg(feature = "hydrate")]
+    pub type Files = wasm_bindgen::JsValue;
+    #[cfg(not(feature = "hydrate"))]
+    pub type Files = ();
+}
