@@ -100,7 +100,8 @@ pub fn NewIacScanPage() -> impl IntoView {
             }
         });
     };
-    let uploaded_before = Resource::new(move || file_type.get(), |kind| iac_files(kind, 0));
+    // Fetched in the browser only: the list is not part of the server-rendered page.
+    let uploaded_before = LocalResource::new(move || iac_files(file_type.get(), 0));
     view! {
         <h1>{t(Key::NewIacScan)}</h1>
         {move || general.get().map(|error| view! { <ErrorBox error/> })}
