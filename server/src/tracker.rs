@@ -65,6 +65,10 @@ const IDLE_CHECK_MS: i64 = 30_000;
 /// Running tasks taken per round.
 const ROUND: u32 = 200;
 
+/// How long a scan task's page may show the tracker's last snapshot: past the tracker's longest
+/// wait between two looks, so while it follows a task the page never asks the cloud itself.
+const SNAPSHOT_TTL: Duration = Duration::from_secs(150);
+
 pub const NOTE_SIGN_IN: &str =
     "Waiting for you to sign in again: the sign-in that started this export has expired.";
 
@@ -77,6 +81,15 @@ struct Tracker {
 
 fn ms(d: Duration) -> i64 {
     d.as_millis() as i64
+}
+
+/// The task list API also serves the scan pages: the tracker takes half the user's budget for
+/// it, so pages opened meanwhile still get their calls.
+fn spacing(config: &TrackerConfig, kind: TaskKind) -> Duration {
+    match kind {
+        TaskKind::ClusterScan | TaskKind::IacScan => config.spacing * 2,
+        _ => config.spacing,
+    }
 }
 
 fn api(kind: TaskKind) -> &'static str {
@@ -129,7 +142,7 @@ impl Tracker {
                 }
                 continue;
             }
-            self.slots.insert(key.clone(), now + ms(self.config.spacing));
+            self.slots.insert(key.clone(), now + ms(spacing(&self.config, task.kind)));
             if polls.len() >= self.config.concurrency {
                 if let Some(Ok(done)) = polls.join_next().await {
                     self.finish(done).await;
@@ -225,7 +238,20 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
                 if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
             let mut q = TaskQuery::new(task_type);
             q.task_id = Some(task.cloud_task_id.clone());
-            portal.cloud.hss_list_tasks(&caller, &q).await.map(|list| scan_progress(list.data_list.first()))
+            portal.cloud.hss_list_tasks(&caller, &q).await.map(|list| {
+                let progress = scan_progress(list.data_list.first());
+                // The task's page shows this snapshot instead of asking the cloud again.
+                let who = format!(
+                    "{}/{}/{}|{}|{}",
+                    task.owner.domain_id,
+                    task.owner.user_id,
+                    task.owner.project_id,
+                    task_type,
+                    task.cloud_task_id
+                );
+                portal.scan_cache.put(&who, "scan_task", list, SNAPSHOT_TTL);
+                progress
+            })
         }
     };
     match answer {

@@ -9,6 +9,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// When it stops being served, and the list.
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
 #[derive(Default)]
@@ -38,8 +39,8 @@ impl ListCache {
         let key = (who.to_string(), list);
         if !refresh {
             let entries = self.entries.lock().expect("list cache");
-            if let Some((at, value)) = entries.get(&key) {
-                if at.elapsed() < self.ttl {
+            if let Some((until, value)) = entries.get(&key) {
+                if Instant::now() < *until {
                     if let Ok(v) = value.clone().downcast::<T>() {
                         return Ok(v);
                     }
@@ -48,13 +49,20 @@ impl ListCache {
         }
         let value = Arc::new(fetch.await?);
         let mut entries = self.entries.lock().expect("list cache");
-        entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
-        entries.insert(key, (Instant::now(), value.clone()));
+        let now = Instant::now();
+        entries.retain(|_, (until, _)| now < *until);
+        entries.insert(key, (now + self.ttl, value.clone()));
         Ok(value)
     }
 }
 
 impl ListCache {
+    /// Keeps `value` as `who`'s `list` for `ttl` (the tracker hands its snapshots to pages).
+    pub fn put<T: Send + Sync + 'static>(&self, who: &str, list: &'static str, value: T, ttl: Duration) {
+        let mut entries = self.entries.lock().expect("list cache");
+        entries.insert((who.to_string(), list), (Instant::now() + ttl, Arc::new(value)));
+    }
+
     /// Drops every list kept for `who` (after a change the next read must be fresh).
     pub fn forget(&self, who: &str) {
         self.entries.lock().expect("list cache").retain(|(w, _), _| w != who);

@@ -154,8 +154,11 @@ pub fn NewIacScanPage() -> impl IntoView {
             </fieldset> }.into_any()}
             {view! { <fieldset>
                 <legend>{t(Key::UploadedBefore)}</legend>
-                <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-                    {move || uploaded_before.get().map(|r| match r {
+                // No Suspense here: the list is rendered in the browser only (a local resource),
+                // so there is nothing to hydrate.
+                {move || match uploaded_before.get() {
+                        None => view! { <p class="loading">{t(Key::Loading)}</p> }.into_any(),
+                        Some(r) => match r {
                         Err(error) => view! { <ErrorBox error/> }.into_any(),
                         Ok((files, _)) if files.is_empty() => view! { <p class="muted">{t(Key::NoFilesYet)}</p> }.into_any(),
                         Ok((files, total)) => view! {
@@ -170,8 +173,8 @@ pub fn NewIacScanPage() -> impl IntoView {
                                 </label> }
                             }).collect_view()}
                         }.into_any(),
-                    })}
-                </Transition>
+                    },
+                }}
                 <FieldError errors field="file_ids"/>
             </fieldset> }.into_any()}
             <button type="submit" class="primary inline" disabled=move || busy.get()>
