@@ -13,6 +13,10 @@ test.afterAll(async ({ request }) => {
   expect((await request.post(`${EMULATOR}/_emulator/rate-limits`, { data: { hss_per_minute: 5 } })).ok()).toBe(true);
 });
 
+// Each test follows a scan (and the retry one two runs) at the page's pace: 5 s looks at answers
+// the portal reuses for 12 s.
+test.describe.configure({ timeout: 150_000 });
+
 // Scan tasks through the whole stack as the demo operator. The emulator finishes tasks 2 s
 // after they start; the portal's tracker and the task page follow them.
 

@@ -28,6 +28,9 @@ pub fn ScanTaskPage() -> impl IntoView {
     });
     let version = RwSignal::new(0u32);
     let detail = Resource::new(move || (key.get(), version.get()), |((kind, id), _)| scan_task(kind, id));
+    // After a retry the cloud may still report the last run for a moment: keep looking for a
+    // minute even while it reads "finished".
+    let follow = RwSignal::new(0u32);
     Effect::new(move |_| {
         let handle = set_interval_with_handle(
             move || {
@@ -35,7 +38,9 @@ pub fn ScanTaskPage() -> impl IntoView {
                     .get_untracked()
                     .and_then(Result::ok)
                     .is_some_and(|d| d.task.task_status != "finished");
-                if running {
+                let following = follow.get_untracked() > 0;
+                follow.update(|f| *f = f.saturating_sub(1));
+                if running || following {
                     version.update(|v| *v += 1);
                 }
             },
@@ -55,6 +60,7 @@ pub fn ScanTaskPage() -> impl IntoView {
     Effect::new(move |_| match retry.value().get() {
         Some(Ok(())) => {
             notice.set(Some(t(Key::RetryStarted)));
+            follow.set(60 / REFRESH_SECS as u32);
             chosen.set(BTreeSet::new());
             errors.set(None);
             version.update(|v| *v += 1);
