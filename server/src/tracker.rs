@@ -107,6 +107,8 @@ struct Outcome {
     /// The cloud or the client limiter said to hold off this user's calls until then.
     hold_until: Option<i64>,
     key: (String, &'static str),
+    /// This API's spacing for this user, counted again from when the answer came.
+    spacing: Duration,
 }
 
 impl Tracker {
@@ -160,10 +162,12 @@ impl Tracker {
     }
 
     async fn finish(&mut self, done: Outcome) {
-        if let Some(until) = done.hold_until {
-            let slot = self.slots.entry(done.key).or_insert(0);
-            *slot = (*slot).max(until);
-        }
+        // The cloud counts calls as they arrive. A call that was slow to leave (a busy runtime, a
+        // slow connection) would arrive closer than `spacing` to the next one if the slot only
+        // counted from when it was sent, so the next call also waits a full spacing after this
+        // answer.
+        let slot = self.slots.entry(done.key).or_insert(0);
+        *slot = (*slot).max(now_ms() + ms(done.spacing)).max(done.hold_until.unwrap_or(0));
         if let Err(e) = self.portal.tasks.record(&done.id, done.progress, now_ms()).await {
             tracing::warn!(error = %e, id = %done.id, "tracker could not record a poll");
         }
@@ -179,7 +183,14 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
         note,
         error,
     };
-    let outcome = |progress, hold_until| Outcome { id: id.clone(), progress, hold_until, key: key.clone() };
+    let gap = spacing(config, task.kind);
+    let outcome = |progress, hold_until| Outcome {
+        id: id.clone(),
+        progress,
+        hold_until,
+        key: key.clone(),
+        spacing: gap,
+    };
 
     if now - task.created_at > ms(config.give_up_after) {
         let reason = format!(
