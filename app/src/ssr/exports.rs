@@ -10,7 +10,7 @@ use cloud::hss::{
 };
 use cloud::{Caller, CloudError};
 
-use super::history::{HistoryQuery, NewTask, Task};
+use super::history::{record_created, HistoryQuery, Task};
 use super::session::{signed_in, SessionAuth};
 use super::{from_cloud, now_ms, store_failed, Portal};
 use crate::dto::exports::*;
@@ -18,16 +18,9 @@ use crate::error::AppError;
 
 /// Where the remembered column set is kept, per user.
 const COLUMNS_PREFERENCE: &str = "container_export_columns";
-/// The tracker looks the first time this soon (most small exports are done by then); later
-/// looks follow its own schedule.
-const FIRST_POLL_MS: i64 = 3_000;
 
 fn user_key(auth: &SessionAuth) -> String {
     format!("{}/{}", auth.domain_id, auth.user_id)
-}
-
-fn list_key(auth: &SessionAuth) -> String {
-    format!("{}/{}/{}", auth.domain_id, auth.user_id, auth.project_id)
 }
 
 fn parse<T: std::str::FromStr<Err = String>>(field: &str, v: &Option<String>) -> Result<Option<T>, AppError> {
@@ -58,7 +51,7 @@ async fn clusters(
 ) -> Result<Arc<Vec<Cluster>>, AppError> {
     portal
         .lists
-        .get(&list_key(auth), "clusters", false, async {
+        .get(&auth.list_key(), "clusters", false, async {
             all_pages(5000, |offset| async move {
                 let q = ClusterQuery { offset, limit: 200, ..Default::default() };
                 let page = portal.cloud.hss_list_clusters(caller, &q).await?;
@@ -109,7 +102,7 @@ pub async fn local_images(
     let (portal, auth, caller) = signed_in().await?;
     let list: Arc<Vec<LocalImage>> = portal
         .lists
-        .get(&list_key(&auth), "local_images", refresh, async {
+        .get(&auth.list_key(), "local_images", refresh, async {
             all_pages(20_000, |offset| {
                 let (portal, caller) = (&portal, &caller);
                 async move {
@@ -153,7 +146,7 @@ async fn scan_jobs(
 ) -> Result<Arc<Vec<ScanJob>>, AppError> {
     portal
         .lists
-        .get(&list_key(auth), "dsc_jobs", false, async {
+        .get(&auth.list_key(), "dsc_jobs", false, async {
             // DSC's offset is a page number (§4.5; our reading of "页码").
             let mut all = Vec::new();
             for page in 0..50 {
@@ -232,31 +225,6 @@ pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppErr
     })
 }
 
-/// Records a created task and wakes the tracker.
-async fn record(
-    portal: &Portal,
-    auth: &SessionAuth,
-    kind: TaskKind,
-    summary: String,
-    params: &impl serde::Serialize,
-    cloud_task_id: String,
-) -> Result<HistoryRow, AppError> {
-    let now = now_ms();
-    let task = NewTask {
-        owner: auth.owner(),
-        kind,
-        summary,
-        params: serde_json::to_string(params).unwrap_or_default(),
-        cloud_task_id,
-        sealed_token: auth.sealed_token.clone(),
-        token_expires_at: auth.token_expires_at,
-    };
-    let task = portal.tasks.insert(task, now, now + FIRST_POLL_MS).await.map_err(store_failed)?;
-    portal.tracker.notify_one();
-    tracing::info!(user = %auth.user_name, kind = kind.as_str(), id = %task.id, "export created");
-    Ok(task.row(now))
-}
-
 pub async fn export_containers(input: ContainerExportInput) -> Result<Created, AppError> {
     let input = input.normalised();
     input.validate()?;
@@ -294,7 +262,8 @@ pub async fn export_containers(input: ContainerExportInput) -> Result<Created, A
         }
     }
     let row =
-        record(&portal, &auth, TaskKind::HssContainers, input.summary(), &input, started.task_id).await?;
+        record_created(&portal, &auth, TaskKind::HssContainers, input.summary(), &input, started.task_id)
+            .await?;
     Ok(Created { row, record_total_num: None })
 }
 
@@ -321,7 +290,8 @@ pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, Ap
     let started =
         portal.cloud.hss_export_local_vulnerabilities(&caller, &export).await.map_err(from_cloud)?;
     let row =
-        record(&portal, &auth, TaskKind::HssLocalVuls, input.summary(), &input, started.task_id).await?;
+        record_created(&portal, &auth, TaskKind::HssLocalVuls, input.summary(), &input, started.task_id)
+            .await?;
     Ok(Created { row, record_total_num: Some(started.record_total_num) })
 }
 
@@ -340,9 +310,15 @@ pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
     let (portal, auth, caller) = signed_in().await?;
     let state = portal.cloud.dsc_create_export(&caller, &input.job_id, &export).await.map_err(from_cloud)?;
     let job_name = if state.job_name.is_empty() { input.job_id.clone() } else { state.job_name.clone() };
-    let row =
-        record(&portal, &auth, TaskKind::DscResults, input.summary(&job_name), &input, input.job_id.clone())
-            .await?;
+    let row = record_created(
+        &portal,
+        &auth,
+        TaskKind::DscResults,
+        input.summary(&job_name),
+        &input,
+        input.job_id.clone(),
+    )
+    .await?;
     Ok(Created { row, record_total_num: None })
 }
 

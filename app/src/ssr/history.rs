@@ -4,7 +4,39 @@
 
 use async_trait::async_trait;
 
+use super::session::SessionAuth;
+use super::{now_ms, store_failed, Portal};
 use crate::dto::exports::{HistoryRow, TaskKind, TaskStatus};
+use crate::error::AppError;
+
+/// The tracker looks at a new task the first time this soon (most small exports and scans are
+/// done by then); later looks follow its own schedule.
+const FIRST_POLL_MS: i64 = 3_000;
+
+/// Records a task just created in the cloud for the signed-in user and wakes the tracker.
+pub async fn record_created(
+    portal: &Portal,
+    auth: &SessionAuth,
+    kind: TaskKind,
+    summary: String,
+    params: &impl serde::Serialize,
+    cloud_task_id: String,
+) -> Result<HistoryRow, AppError> {
+    let now = now_ms();
+    let task = NewTask {
+        owner: auth.owner(),
+        kind,
+        summary,
+        params: serde_json::to_string(params).unwrap_or_default(),
+        cloud_task_id,
+        sealed_token: auth.sealed_token.clone(),
+        token_expires_at: auth.token_expires_at,
+    };
+    let task = portal.tasks.insert(task, now, now + FIRST_POLL_MS).await.map_err(store_failed)?;
+    portal.tracker.notify_one();
+    tracing::info!(user = %auth.user_name, kind = kind.as_str(), id = %task.id, "task created");
+    Ok(task.row(now))
+}
 
 /// Who created a task, and where.
 #[derive(Clone, Debug, PartialEq)]

@@ -14,16 +14,13 @@ use cloud::hss::{
 };
 use cloud::{Caller, CloudError};
 
+use super::history::record_created;
 use super::lists::ListCache;
 use super::session::{signed_in, SessionAuth};
-use super::{from_cloud, now_ms, store_failed, Portal};
+use super::{from_cloud, now_ms, Portal};
 use crate::dto::exports::{Created, TaskKind};
 use crate::dto::scans::*;
 use crate::error::AppError;
-
-fn list_key(auth: &SessionAuth) -> String {
-    format!("{}/{}/{}", auth.domain_id, auth.user_id, auth.project_id)
-}
 
 fn parse<T: std::str::FromStr<Err = String>>(field: &str, v: &str) -> Result<T, AppError> {
     v.parse::<T>().map_err(|m| AppError::invalid(field, m))
@@ -53,7 +50,7 @@ async fn all_clusters(
 ) -> Result<Arc<Vec<Cluster>>, AppError> {
     portal
         .lists
-        .get(&list_key(auth), "scan_clusters", refresh, async {
+        .get(&auth.list_key(), "scan_clusters", refresh, async {
             let mut all = Vec::new();
             loop {
                 let q = ClusterQuery {
@@ -102,31 +99,6 @@ pub async fn clusters(offset: u32, name: Option<String>, refresh: bool) -> Resul
     })
 }
 
-/// Records a created task and wakes the tracker.
-async fn record(
-    portal: &Portal,
-    auth: &SessionAuth,
-    kind: TaskKind,
-    summary: String,
-    params: &impl serde::Serialize,
-    task_id: String,
-) -> Result<Created, AppError> {
-    let now = now_ms();
-    let task = super::history::NewTask {
-        owner: auth.owner(),
-        kind,
-        summary,
-        params: serde_json::to_string(params).unwrap_or_default(),
-        cloud_task_id: task_id,
-        sealed_token: auth.sealed_token.clone(),
-        token_expires_at: auth.token_expires_at,
-    };
-    let task = portal.tasks.insert(task, now, now + 3_000).await.map_err(store_failed)?;
-    portal.tracker.notify_one();
-    tracing::info!(user = %auth.user_name, kind = kind.as_str(), id = %task.id, "scan started");
-    Ok(Created { row: task.row(now), record_total_num: None })
-}
-
 pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppError> {
     input.validate()?;
     let task = NewTask::ClusterScan {
@@ -142,7 +114,9 @@ pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppE
     };
     let (portal, auth, caller) = signed_in().await?;
     let started = portal.cloud.hss_create_task(&caller, &task).await.map_err(from_cloud)?;
-    record(&portal, &auth, TaskKind::ClusterScan, input.summary(), &input, started.task_id).await
+    let row = record_created(&portal, &auth, TaskKind::ClusterScan, input.summary(), &input, started.task_id)
+        .await?;
+    Ok(Created { row, record_total_num: None })
 }
 
 pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
@@ -161,7 +135,8 @@ pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
         crate::dto::exports::label(FILE_TYPES, &input.file_type),
         if input.file_ids.len() == 1 { "" } else { "s" }
     );
-    record(&portal, &auth, TaskKind::IacScan, summary, &input, started.task_id).await
+    let row = record_created(&portal, &auth, TaskKind::IacScan, summary, &input, started.task_id).await?;
+    Ok(Created { row, record_total_num: None })
 }
 
 /// Forwards checked files to HSS's upload API.
@@ -278,7 +253,7 @@ pub async fn tasks(
     let (portal, auth, caller) = signed_in().await?;
     let key = format!(
         "{}|{}",
-        list_key(&auth),
+        auth.list_key(),
         serde_json::to_string(&q).unwrap_or_default() + &format!("{offset}/{limit}")
     );
     let cache: &ListCache = &portal.scan_cache;
@@ -287,7 +262,7 @@ pub async fn tasks(
         .await
         .map_err(from_cloud)?;
     let stats = cache
-        .get(&format!("{}|{task_type}", list_key(&auth)), "scan_stats", refresh, async {
+        .get(&format!("{}|{task_type}", auth.list_key()), "scan_stats", refresh, async {
             portal.cloud.hss_task_statistics(&caller, kind).await
         })
         .await
@@ -309,7 +284,7 @@ pub async fn task(task_type: String, task_id: String) -> Result<TaskDetail, AppE
         return Err(AppError::invalid("task_id", "1 to 64 characters"));
     }
     let (portal, auth, caller) = signed_in().await?;
-    let key = format!("{}|{task_type}|{task_id}", list_key(&auth));
+    let key = format!("{}|{task_type}|{task_id}", auth.list_key());
     let cache = &portal.scan_cache;
     let found = cache
         .get(&key, "scan_task", false, async {
@@ -379,7 +354,7 @@ pub async fn retry(input: RetryInput) -> Result<(), AppError> {
     portal.cloud.hss_retry_task(&caller, &input.task_id, &retry).await.map_err(from_cloud)?;
     // The task runs again: its history row (if the portal started it) is followed again, and
     // pages see fresh answers.
-    portal.scan_cache.forget(&format!("{}|cluster_scan|{}", list_key(&auth), input.task_id));
+    portal.scan_cache.forget(&format!("{}|cluster_scan|{}", auth.list_key(), input.task_id));
     let reopened = portal
         .tasks
         .reopen(&auth.owner(), &input.task_id, &auth.sealed_token, auth.token_expires_at, now_ms())

@@ -96,6 +96,11 @@ impl SessionAuth {
             region: self.region().to_string(),
         }
     }
+
+    /// Keys cached cloud lists: they belong to one user in one project.
+    pub fn list_key(&self) -> String {
+        format!("{}/{}/{}", self.domain_id, self.user_id, self.project_id)
+    }
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.

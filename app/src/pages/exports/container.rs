@@ -78,12 +78,8 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft.with_untracked(Draft::input) {
-            Ok(input) => {
-                errors.set(None);
-                create.dispatch(ExportContainers { input });
-            }
-            Err(e) => errors.set(Some(e)),
+        if let Some(input) = passes(errors, draft.with_untracked(Draft::input)) {
+            create.dispatch(ExportContainers { input });
         }
     };
     view! {
@@ -93,29 +89,29 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <SelectField draft lens=|d: &mut Draft| &mut d.cluster_container field="cluster_container" id="c-cluster-container"
-                        label="Cluster membership" errors options=IN_CLUSTER/>
+                        label=t(Key::FieldClusterMembership) errors options=IN_CLUSTER/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.cluster_type field="cluster_type" id="c-cluster-type"
-                        label="Cluster type" errors options=CLUSTER_TYPES/>
+                        label=t(Key::FieldClusterType) errors options=CLUSTER_TYPES/>
                     <TextField draft lens=|d: &mut Draft| &mut d.cluster_name field="cluster_name" id="c-cluster-name"
-                        label="Cluster name" errors maxlength=255 list="cluster-names" help="Part of a name matches."/>
+                        label=t(Key::FieldClusterName) errors maxlength=255 list="cluster-names" help=t(Key::HelpPartialName)/>
                     <TextField draft lens=|d: &mut Draft| &mut d.container_name field="container_name" id="c-container-name"
-                        label="Container name" errors maxlength=255/>
+                        label=t(Key::FieldContainerName) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.pod_name field="pod_name" id="c-pod-name"
-                        label="Pod name" errors maxlength=512/>
+                        label=t(Key::FieldPodName) errors maxlength=512/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_name field="image_name" id="c-image-name"
-                        label="Image name" errors maxlength=255/>
+                        label=t(Key::SearchName) errors maxlength=255/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.status field="status" id="c-status"
-                        label="Container status" errors options=CONTAINER_STATUSES/>
+                        label=t(Key::FieldContainerStatus) errors options=CONTAINER_STATUSES/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.risky field="risky" id="c-risky"
-                        label="Risk" errors options=RISKY/>
+                        label=t(Key::FieldRisk) errors options=RISKY/>
                     <TextField draft lens=|d: &mut Draft| &mut d.create_start field="create_time" id="c-create-start"
-                        label="Created from" kind="datetime-local" errors/>
+                        label=t(Key::CreatedFrom) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.create_end field="create_time_end" id="c-create-end"
-                        label="Created until" kind="datetime-local" errors/>
+                        label=t(Key::CreatedUntil) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.cpu_limit field="cpu_limit" id="c-cpu-limit"
-                        label="CPU limit" errors maxlength=64 placeholder="100m" help="Millicores, e.g. 100m."/>
+                        label=t(Key::FieldCpuLimit) errors maxlength=64 placeholder="100m" help=t(Key::HelpCpuLimit)/>
                     <TextField draft lens=|d: &mut Draft| &mut d.memory_limit field="memory_limit" id="c-memory-limit"
-                        label="Memory limit" errors maxlength=64 placeholder="300Mi" help="Mi or Gi, e.g. 300Mi."/>
+                        label=t(Key::FieldMemoryLimit) errors maxlength=64 placeholder="300Mi" help=t(Key::HelpMemoryLimit)/>
                 </div>
                 <datalist id="cluster-names">
                     <Suspense>
@@ -126,8 +122,8 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
                 </datalist>
             </fieldset> }.into_any()}
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="c-export-size"
-                label="Rows at most (export_size)" kind="number" min=1 max=MAX_EXPORT_SIZE errors
-                placeholder="100000" help="1 to 100000; empty means the cloud's default, 100000."/>
+                label=t(Key::FieldExportSize) kind="number" min=1 max=MAX_EXPORT_SIZE errors
+                placeholder="100000" help=t(Key::HelpExportSizeOptional)/>
             <button type="submit" class="primary inline" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { t(Key::Starting) } else { t(Key::StartExport) }}
             </button>

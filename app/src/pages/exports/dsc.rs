@@ -84,16 +84,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
             errors.set(Some(e));
         }
     });
-    let checked = move || match draft.with_untracked(Draft::input) {
-        Ok(input) => {
-            errors.set(None);
-            Some(input)
-        }
-        Err(e) => {
-            errors.set(Some(e));
-            None
-        }
-    };
+    let checked = move || passes(errors, draft.with_untracked(Draft::input));
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = checked() {
@@ -157,17 +148,17 @@ pub fn DscForm(started: Started) -> impl IntoView {
             {view! { <fieldset>
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
-                    <TextField draft lens=|d: &mut Draft| &mut d.keyword field="keyword" id="d-keyword" label="Keyword" errors maxlength=255/>
+                    <TextField draft lens=|d: &mut Draft| &mut d.keyword field="keyword" id="d-keyword" label=t(Key::FieldKeyword) errors maxlength=255/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.asset_type field="asset_type" id="d-asset-type"
-                        label="Asset type" errors options=ASSET_TYPES/>
-                    <TextField draft lens=|d: &mut Draft| &mut d.asset_id field="asset_id" id="d-asset-id" label="Asset ID" errors maxlength=128/>
+                        label=t(Key::FieldAssetType) errors options=ASSET_TYPES/>
+                    <TextField draft lens=|d: &mut Draft| &mut d.asset_id field="asset_id" id="d-asset-id" label=t(Key::FieldAssetId) errors maxlength=128/>
                     <TextField draft lens=|d: &mut Draft| &mut d.database_name field="database_name" id="d-database"
-                        label="Database" errors maxlength=255/>
-                    <TextField draft lens=|d: &mut Draft| &mut d.table_name field="table_name" id="d-table" label="Table" errors maxlength=255/>
+                        label=t(Key::FieldDatabase) errors maxlength=255/>
+                    <TextField draft lens=|d: &mut Draft| &mut d.table_name field="table_name" id="d-table" label=t(Key::FieldTable) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.filter_bucket_name field="filter_bucket_name" id="d-filter-bucket"
-                        label="Scanned bucket" errors maxlength=255/>
+                        label=t(Key::FieldScannedBucket) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.start_time field="start_time" id="d-start-time"
-                        label="Results since" kind="datetime-local" errors/>
+                        label=t(Key::FieldResultsSince) kind="datetime-local" errors/>
                 </div>
                 <label class="inline-choice">
                     <input type="checkbox" id="d-mask" prop:checked=move || draft.with(|d| d.mask)

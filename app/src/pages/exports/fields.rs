@@ -31,6 +31,36 @@ pub fn FieldError(errors: FormErrors, field: &'static str) -> impl IntoView {
     }
 }
 
+/// The input when it passes the form's rules; otherwise the error is shown by the field it names.
+pub fn passes<I>(errors: FormErrors, input: Result<I, AppError>) -> Option<I> {
+    match input {
+        Ok(input) => {
+            errors.set(None);
+            Some(input)
+        }
+        Err(e) => {
+            errors.set(Some(e));
+            None
+        }
+    }
+}
+
+/// A picker's search box: Enter searches the list instead of submitting the form around it.
+#[component]
+pub fn SearchInput(
+    id: &'static str,
+    label: &'static str,
+    value: RwSignal<String>,
+    on_search: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div><label for=id>{label}</label>
+            <input id=id prop:value=value on:input=move |e| value.set(event_target_value(&e))
+                on:keydown=move |e| if e.key() == "Enter" { e.prevent_default(); on_search.run(()) }/></div>
+    }
+    .into_any()
+}
+
 /// A labelled input bound to a draft field. `kind` is the input type (text, number,
 /// datetime-local); `list` names a datalist of suggestions.
 #[component]

@@ -90,12 +90,8 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
     started.follow(create.value(), errors);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        match draft.with_untracked(Draft::input) {
-            Ok(input) => {
-                errors.set(None);
-                create.dispatch(ExportLocalVuls { input });
-            }
-            Err(e) => errors.set(Some(e)),
+        if let Some(input) = passes(errors, draft.with_untracked(Draft::input)) {
+            create.dispatch(ExportLocalVuls { input });
         }
     };
     let all = move || draft.with(|d| d.operate_all);
@@ -124,31 +120,31 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <SelectField draft lens=|d: &mut Draft| &mut d.vul_type field="vul_type" id="i-vul-type"
-                        label="Vulnerability type" errors options=VUL_TYPES/>
+                        label=t(Key::FieldVulnerabilityType) errors options=VUL_TYPES/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.handle_status field="handle_status" id="i-handle-status"
-                        label="Handling" errors options=HANDLE_STATUSES/>
+                        label=t(Key::FieldHandling) errors options=HANDLE_STATUSES/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.scan_status field="scan_status" id="i-scan-status"
-                        label="Image scan status" errors options=SCAN_STATUSES/>
+                        label=t(Key::FieldImageScanStatus) errors options=SCAN_STATUSES/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.has_container field="has_container" id="i-has-container"
-                        label="Containers" errors options=HAS_CONTAINER/>
+                        label=t(Key::ColContainers) errors options=HAS_CONTAINER/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_name field="image_name" id="i-image-name"
-                        label="Image name" errors maxlength=255/>
+                        label=t(Key::SearchName) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_version field="image_version" id="i-image-version"
-                        label="Image version" errors maxlength=64/>
+                        label=t(Key::FieldImageVersion) errors maxlength=64/>
                     <TextField draft lens=|d: &mut Draft| &mut d.update_start field="latest_update_time" id="i-update-start"
-                        label="Updated from" kind="datetime-local" errors/>
+                        label=t(Key::FieldUpdatedFrom) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.update_end field="latest_update_time_end" id="i-update-end"
-                        label="Updated until" kind="datetime-local" errors/>
+                        label=t(Key::FieldUpdatedUntil) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.scan_start field="latest_scan_time" id="i-scan-start"
-                        label="Scanned from" kind="datetime-local" errors/>
+                        label=t(Key::FieldScannedFrom) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.scan_end field="latest_scan_time_end" id="i-scan-end"
-                        label="Scanned until" kind="datetime-local" errors/>
+                        label=t(Key::FieldScannedUntil) kind="datetime-local" errors/>
                 </div>
                 <TextField draft lens=|d: &mut Draft| &mut d.vul_ids field="vul_ids" id="i-vul-ids"
-                    label="Only these vulnerabilities" errors help="Vulnerability ids (e.g. CVE-2024-1234), separated by commas; empty means all."/>
+                    label=t(Key::FieldOnlyTheseVulnerabilities) errors help=t(Key::HelpVulIds)/>
             </fieldset> }.into_any()}
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="i-export-size"
-                label="Rows at most (export_size)" kind="number" min=1 max=MAX_EXPORT_SIZE errors help="Required: 1 to 100000."/>
+                label=t(Key::FieldExportSize) kind="number" min=1 max=MAX_EXPORT_SIZE errors help=t(Key::HelpExportSizeRequired)/>
             <button type="submit" class="primary inline" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { t(Key::Starting) } else { t(Key::StartExport) }}
             </button>
@@ -180,12 +176,8 @@ fn ImagePicker(draft: RwSignal<Draft>) -> impl IntoView {
     view! {
         <div class="picker">
             <div class="filters">
-                <div><label for="img-search-name">{t(Key::SearchName)}</label>
-                    <input id="img-search-name" prop:value=name on:input=move |e| name.set(event_target_value(&e))
-                        on:keydown=move |e| if e.key() == "Enter" { e.prevent_default(); search(false) }/></div>
-                <div><label for="img-search-version">{t(Key::SearchVersion)}</label>
-                    <input id="img-search-version" prop:value=version on:input=move |e| version.set(event_target_value(&e))
-                        on:keydown=move |e| if e.key() == "Enter" { e.prevent_default(); search(false) }/></div>
+                <SearchInput id="img-search-name" label=t(Key::SearchName) value=name on_search=Callback::new(move |_| search(false))/>
+                <SearchInput id="img-search-version" label=t(Key::SearchVersion) value=version on_search=Callback::new(move |_| search(false))/>
                 <button type="button" class="inline" on:click=move |_| search(false)>{t(Key::Search)}</button>
                 <button type="button" class="link-button" on:click=move |_| search(true)>{t(Key::RefreshList)}</button>
             </div>

@@ -12,7 +12,7 @@ use crate::components::error_box::ErrorBox;
 use crate::dto::scans::{ClusterScanInput, CLUSTER_PAGE_SIZE, CREATED_RESOURCES, SCAN_TYPES};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
-use crate::pages::exports::fields::{keep_draft, FieldError, FormErrors};
+use crate::pages::exports::fields::{keep_draft, passes, FieldError, FormErrors, SearchInput};
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Draft {
@@ -54,13 +54,9 @@ pub fn NewClusterScanPage() -> impl IntoView {
             cluster_ids: if d.all_clusters { Vec::new() } else { d.chosen.keys().cloned().collect() },
             confirmed: d.confirmed,
         });
-        match input.validate() {
-            Ok(()) => {
-                errors.set(None);
-                general.set(None);
-                start.dispatch(StartClusterScan { input });
-            }
-            Err(e) => errors.set(Some(e)),
+        if let Some(input) = passes(errors, input.validate().map(|()| input)) {
+            general.set(None);
+            start.dispatch(StartClusterScan { input });
         }
     };
     let all = move || draft.with(|d| d.all_clusters);
@@ -118,9 +114,7 @@ fn ClusterPicker(draft: RwSignal<Draft>) -> impl IntoView {
     view! {
         <div class="picker">
             <div class="filters">
-                <div><label for="cl-search">{t(Key::ClusterName)}</label>
-                    <input id="cl-search" prop:value=name on:input=move |e| name.set(event_target_value(&e))
-                        on:keydown=move |e| if e.key() == "Enter" { e.prevent_default(); search(false) }/></div>
+                <SearchInput id="cl-search" label=t(Key::ClusterName) value=name on_search=Callback::new(move |_| search(false))/>
                 <button type="button" class="inline" on:click=move |_| search(false)>{t(Key::Search)}</button>
                 <button type="button" class="link-button" on:click=move |_| search(true)>{t(Key::RefreshList)}</button>
             </div>
