@@ -125,6 +125,7 @@ catalog! {
     Delete => "Delete",
     ConfirmDelete => "Delete the custom rule",
     Pages => "Pages",
+    Of => "of",
     Previous => "Previous",
     Next => "Next",
     PageSize => "Rules per page",

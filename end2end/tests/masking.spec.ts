@@ -10,7 +10,7 @@ test("page through rules, create, edit, bulk-switch and delete a custom rule", a
   await hydrated(page);
   const rows = page.locator("table.rules tbody tr");
   await expect(rows).toHaveCount(10);
-  await expect(page.getByText("1–10 / 15")).toBeVisible();
+  await expect(page.getByText("1–10 of 15")).toBeVisible();
 
   // Page 2 holds the last five, and the place is in the URL.
   await page.getByRole("button", { name: "Next" }).click();
@@ -18,7 +18,7 @@ test("page through rules, create, edit, bulk-switch and delete a custom rule", a
   await expect(rows).toHaveCount(5);
   await page.reload();
   await hydrated(page);
-  await expect(page.getByText("11–15 / 15")).toBeVisible();
+  await expect(page.getByText("11–15 of 15")).toBeVisible();
 
   // Test an expression, then create the rule.
   await page.getByRole("button", { name: "New custom rule" }).click();

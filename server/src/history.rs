@@ -288,6 +288,7 @@ impl TaskStore for SqliteTaskStore {
         sealed_token: &str,
         token_expires_at: i64,
         now_ms: i64,
+        next_poll_at: i64,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE tasks SET status = 'running', failure = NULL, note = NULL, finished_at = NULL,
@@ -297,7 +298,7 @@ impl TaskStore for SqliteTaskStore {
         )
         .bind(sealed_token)
         .bind(token_expires_at)
-        .bind(now_ms + 3_000)
+        .bind(next_poll_at)
         .bind(now_ms)
         .bind(&owner.domain_id)
         .bind(&owner.user_id)

@@ -12,6 +12,8 @@ use std::time::Duration;
 
 use app::dto::exports::TaskKind;
 use app::ssr::history::{Progress, Task};
+use app::ssr::lists::list_key;
+use app::ssr::scans::{task_key, TASK_SNAPSHOT};
 use app::ssr::{now_ms, Portal};
 use cloud::dsc::ExportStatus;
 use cloud::hss::{ExportTaskStatus, TaskQuery, TaskStatus as ScanStatus, TaskType};
@@ -252,15 +254,13 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
             portal.cloud.hss_list_tasks(&caller, &q).await.map(|list| {
                 let progress = scan_progress(list.data_list.first());
                 // The task's page shows this snapshot instead of asking the cloud again.
-                let who = format!(
-                    "{}/{}/{}|{}|{}",
-                    task.owner.domain_id,
-                    task.owner.user_id,
-                    task.owner.project_id,
+                let owner = &task.owner;
+                let who = task_key(
+                    &list_key(&owner.domain_id, &owner.user_id, &owner.project_id),
                     task_type,
-                    task.cloud_task_id
+                    &task.cloud_task_id,
                 );
-                portal.scan_cache.put(&who, "scan_task", list, SNAPSHOT_TTL);
+                portal.scan_cache.put(&who, TASK_SNAPSHOT, list, SNAPSHOT_TTL);
                 progress
             })
         }

@@ -198,7 +198,7 @@ async fn the_token_never_leaves_the_server() {
     let a = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     bodies.push((a.body, format!("{:?}", a.headers)));
 
-    let tokens = p.built.emulator.as_ref().unwrap().emulator.issued_tokens();
+    let tokens = p.emulator().issued_tokens();
     assert_eq!(tokens.len(), 1);
     let token = &tokens[0];
     for (body, headers) in &bodies {

@@ -34,7 +34,7 @@ fn reset_peak() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_100_mb_download_streams_in_little_memory() {
     let p = portal(&[]).await;
-    let emu = &p.built.emulator.as_ref().unwrap().emulator;
+    let emu = p.emulator();
     emu.set_task_timing(TaskTiming::Immediate);
     emu.set_export_padding(FILE_BYTES);
     let r = &p.built.router;

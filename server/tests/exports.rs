@@ -7,22 +7,9 @@ use std::time::Duration;
 
 use axum::http::{header, StatusCode};
 use common::*;
-use emulator::timing::TaskTiming;
 use serde_json::{json, Value};
 
 const WITHIN: Duration = Duration::from_secs(40);
-
-async fn demo() -> (Portal, String) {
-    let p = portal(&[]).await;
-    // Done at the tracker's first look.
-    p.built.emulator.as_ref().unwrap().emulator.set_task_timing(TaskTiming::AfterReads(1));
-    let cookie = sign_in(&p.built.router).await;
-    (p, cookie)
-}
-
-fn emulator(p: &Portal) -> &emulator::Emulator {
-    &p.built.emulator.as_ref().unwrap().emulator
-}
 
 fn container_export(size: i64) -> Value {
     json!({"input": {
@@ -39,7 +26,7 @@ fn container_export(size: i64) -> Value {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn container_export_end_to_end_with_remembered_columns() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let (status, defaults) = call_form(r, "/api/exports/columns", &[], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{defaults}");
@@ -84,9 +71,9 @@ async fn container_export_end_to_end_with_remembered_columns() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
-    emulator(&p).clear_requests();
+    p.emulator().clear_requests();
     let cases = [
         ("/api/exports/containers", container_export(0), "export_size"),
         ("/api/exports/containers", container_export(100_001), "export_size"),
@@ -123,13 +110,13 @@ async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
         call_form(r, "/api/exports/history", &[("offset", "0"), ("limit", "10"), ("kind", "x")], &cookie)
             .await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("kind")));
-    let exports = emulator(&p).requests().into_iter().filter(|q| q.path.contains("export")).count();
+    let exports = p.emulator().requests().into_iter().filter(|q| q.path.contains("export")).count();
     assert_eq!(exports, 0, "nothing invalid was sent to the cloud");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cloud_errors_read_as_what_to_do() {
-    let (p, _) = demo().await;
+    let (p, _) = quick_demo().await;
     let r = &p.built.router;
     let auditor = sign_in_as(r, AUDITOR).await;
     let (status, e) = call_json(r, "/api/exports/containers", container_export(5), &auditor).await;
@@ -155,7 +142,7 @@ async fn cloud_errors_read_as_what_to_do() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn local_image_vulnerabilities_of_two_chosen_images() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let (status, page) = call_form(r, "/api/exports/local_images", &[("offset", "0")], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -191,7 +178,7 @@ async fn local_image_vulnerabilities_of_two_chosen_images() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dsc_results_picked_previewed_exported_and_downloaded() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let (status, jobs) = call_form(r, "/api/exports/dsc_jobs", &[], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{jobs}");
@@ -224,9 +211,9 @@ async fn dsc_results_picked_previewed_exported_and_downloaded() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn history_filters_pages_and_records_failures() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
-    emulator(&p).fail_next_exports(1);
+    p.emulator().fail_next_exports(1);
     let (_, failed) = call_json(r, "/api/exports/containers", container_export(3), &cookie).await;
     let failed_id = failed["row"]["id"].as_str().unwrap().to_string();
     let (_, ok) = call_json(r, "/api/exports/containers", container_export(3), &cookie).await;

@@ -8,21 +8,9 @@ use std::time::Duration;
 
 use axum::http::StatusCode;
 use common::*;
-use emulator::timing::TaskTiming;
 use serde_json::{json, Value};
 
 const WITHIN: Duration = Duration::from_secs(40);
-
-async fn demo() -> (Portal, String) {
-    let p = portal(&[]).await;
-    p.built.emulator.as_ref().unwrap().emulator.set_task_timing(TaskTiming::AfterReads(1));
-    let cookie = sign_in(&p.built.router).await;
-    (p, cookie)
-}
-
-fn emulator(p: &Portal) -> &emulator::Emulator {
-    &p.built.emulator.as_ref().unwrap().emulator
-}
 
 async fn detail(r: &axum::Router, cookie: &str, task_type: &str, task_id: &str) -> Value {
     let (status, d) =
@@ -33,7 +21,7 @@ async fn detail(r: &axum::Router, cookie: &str, task_type: &str, task_id: &str) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cluster_scan_rules_and_two_chosen_clusters() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let (status, page) = call_form(r, "/api/scans/clusters", &[("offset", "0")], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{page}");
@@ -41,7 +29,8 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let clusters = page["clusters"].as_array().unwrap();
     assert!(clusters.iter().any(|c| !c["unscannable"].is_null()), "unscannable clusters are marked: {page}");
     // Two healthy clusters whose agents all installed.
-    let healthy: Vec<String> = emulator(&p)
+    let healthy: Vec<String> = p
+        .emulator()
         .data()
         .clusters
         .iter()
@@ -55,7 +44,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
         .collect();
     assert_eq!(healthy.len(), 2);
 
-    emulator(&p).clear_requests();
+    p.emulator().clear_requests();
     for (input, field) in [
         (json!({"scan_types": [], "cluster_ids": healthy, "confirmed": true}), "scan_types"),
         (json!({"scan_types": ["cluster_vul"], "cluster_ids": [], "confirmed": true}), "cluster_ids"),
@@ -67,7 +56,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
         assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)), "{input}: {e}");
     }
     assert!(
-        emulator(&p).requests().iter().all(|q| !q.path.ends_with("/common/task")),
+        p.emulator().requests().iter().all(|q| !q.path.ends_with("/common/task")),
         "nothing invalid sent"
     );
 
@@ -119,9 +108,10 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_cluster_is_retried() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
-    let flaky = emulator(&p)
+    let flaky = p
+        .emulator()
         .data()
         .clusters
         .iter()
@@ -157,7 +147,7 @@ async fn a_failed_cluster_is_retried() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn iac_files_uploaded_then_scanned() {
-    let (p, cookie) = demo().await;
+    let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
     let files = json!([{"name": "web.yaml", "content": yaml}, {"name": "db.yml", "content": yaml.replace("web", "db")}]);

@@ -1,2 +1,3 @@
 pub mod error_box;
+pub mod pager;
 pub mod shell;

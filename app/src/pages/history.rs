@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::exports::table::{kind_options, live_history, status_options, ExportTable, Filter};
+use crate::components::pager::Pager;
 use crate::dto::exports::{TaskKind, TaskStatus, HISTORY_PAGE_SIZES};
 use crate::i18n::{t, Key};
 
@@ -30,7 +31,7 @@ pub fn HistoryPage() -> impl IntoView {
     let live = live_history(filter);
     let navigate = use_navigate();
     let go = move |f: Filter| navigate(&href(&f), Default::default());
-    let (go1, go2, go3, go4) = (go.clone(), go.clone(), go.clone(), go);
+    let (go1, go2, go3) = (go.clone(), go.clone(), go);
     let total = move || live.page.get().and_then(Result::ok).map(|p| p.total).unwrap_or(0);
     view! {
         <h1>{t(Key::NavHistory)}</h1>
@@ -54,20 +55,12 @@ pub fn HistoryPage() -> impl IntoView {
             </div>
         </div>
         <ExportTable live empty=Key::NoExportsMatch/>
-        <div class="pager">
-            <button type="button" class="inline" disabled=move || filter.get().offset == 0
-                on:click=move |_| { let f = filter.get_untracked(); go3(Filter { offset: f.offset.saturating_sub(f.limit), ..f }) }>
-                {t(Key::Previous)}
-            </button>
-            <span>{move || {
-                let f = filter.get();
-                let total = total();
-                format!("{}–{} of {total}", if total == 0 { 0 } else { u64::from(f.offset) + 1 }, (u64::from(f.offset) + u64::from(f.limit)).min(total))
-            }}</span>
-            <button type="button" class="inline" disabled=move || { let f = filter.get(); u64::from(f.offset + f.limit) >= total() }
-                on:click=move |_| { let f = filter.get_untracked(); go4(Filter { offset: f.offset + f.limit, ..f }) }>
-                {t(Key::Next)}
-            </button>
-        </div>
+        {move || {
+            let (f, go) = (filter.get(), go3.clone());
+            view! {
+                <Pager offset=f.offset.into() limit=f.limit.into() total=total()
+                    on_page=Callback::new(move |o: u64| go(Filter { offset: o as u32, ..filter.get_untracked() }))/>
+            }
+        }}
     }
 }

@@ -5,12 +5,13 @@ use std::sync::Arc;
 
 use cloud::dsc::{AssetType, ResultExport, ResultFilter, ScanJob};
 use cloud::hss::{
-    Cluster, ClusterQuery, ContainerExport, ContainerStatus, ExportClusterType, ExportHeaderKey,
-    HandleStatus, ImageScanStatus, LocalImage, LocalImageQuery, LocalVulExport, TimeRange, VulType,
+    ContainerExport, ContainerStatus, ExportClusterType, ExportHeaderKey, HandleStatus, ImageScanStatus,
+    LocalImage, LocalImageQuery, LocalVulExport, TimeRange, VulType,
 };
 use cloud::{Caller, CloudError};
 
 use super::history::{record_created, HistoryQuery, Task};
+use super::lists::{all_pages, clusters};
 use super::session::{signed_in, SessionAuth};
 use super::{from_cloud, now_ms, store_failed, Portal};
 use crate::dto::exports::*;
@@ -27,45 +28,9 @@ fn parse<T: std::str::FromStr<Err = String>>(field: &str, v: &Option<String>) ->
     v.as_deref().map(|s| s.parse::<T>().map_err(|m| AppError::invalid(field, m))).transpose()
 }
 
-/// Every page of a cloud list, 200 rows at a time (HSS's largest page), up to `cap` rows.
-async fn all_pages<T, F, Fut>(cap: usize, mut page: F) -> Result<Vec<T>, CloudError>
-where
-    F: FnMut(i64) -> Fut,
-    Fut: std::future::Future<Output = Result<(Vec<T>, i64), CloudError>>,
-{
-    let mut all = Vec::new();
-    loop {
-        let (rows, total) = page(all.len() as i64).await?;
-        let got = rows.len();
-        all.extend(rows);
-        if got == 0 || all.len() as i64 >= total || all.len() >= cap {
-            return Ok(all);
-        }
-    }
-}
-
-async fn clusters(
-    portal: &Portal,
-    auth: &SessionAuth,
-    caller: &Caller,
-) -> Result<Arc<Vec<Cluster>>, AppError> {
-    portal
-        .lists
-        .get(&auth.list_key(), "clusters", false, async {
-            all_pages(5000, |offset| async move {
-                let q = ClusterQuery { offset, limit: 200, ..Default::default() };
-                let page = portal.cloud.hss_list_clusters(caller, &q).await?;
-                Ok((page.cluster_info_list, page.total_num))
-            })
-            .await
-        })
-        .await
-        .map_err(from_cloud)
-}
-
 pub async fn cluster_names() -> Result<Vec<ClusterName>, AppError> {
     let (portal, auth, caller) = signed_in().await?;
-    let list = clusters(&portal, &auth, &caller).await?;
+    let list = clusters(&portal, &auth, &caller, false).await?;
     let mut names: Vec<ClusterName> = list
         .iter()
         .map(|c| ClusterName { name: c.cluster_name.clone(), cluster_type: c.cluster_type.clone() })

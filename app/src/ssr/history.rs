@@ -11,7 +11,7 @@ use crate::error::AppError;
 
 /// The tracker looks at a new task the first time this soon (most small exports and scans are
 /// done by then); later looks follow its own schedule.
-const FIRST_POLL_MS: i64 = 3_000;
+pub const FIRST_POLL_MS: i64 = 3_000;
 
 /// Records a task just created in the cloud for the signed-in user and wakes the tracker.
 pub async fn record_created(
@@ -189,6 +189,7 @@ pub trait TaskStore: Send + Sync {
         sealed_token: &str,
         token_expires_at: i64,
         now_ms: i64,
+        next_poll_at: i64,
     ) -> Result<bool, StoreError>;
     async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError>;
     async fn set_preference(&self, user_key: &str, name: &str, value: &str) -> Result<(), StoreError>;

@@ -9,6 +9,18 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use cloud::hss::{Cluster, ClusterQuery};
+use cloud::{Caller, CloudError};
+
+use super::session::SessionAuth;
+use super::{from_cloud, Portal};
+use crate::error::AppError;
+
+/// Keys the lists of one user in one project (cloud lists belong to both).
+pub fn list_key(domain_id: &str, user_id: &str, project_id: &str) -> String {
+    format!("{domain_id}/{user_id}/{project_id}")
+}
+
 /// When it stops being served, and the list.
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
@@ -67,6 +79,45 @@ impl ListCache {
     pub fn forget(&self, who: &str) {
         self.entries.lock().expect("list cache").retain(|(w, _), _| w != who);
     }
+}
+
+/// Every page of a cloud list, 200 rows at a time (HSS's largest page), up to `cap` rows.
+pub async fn all_pages<T, F, Fut>(cap: usize, mut page: F) -> Result<Vec<T>, CloudError>
+where
+    F: FnMut(i64) -> Fut,
+    Fut: Future<Output = Result<(Vec<T>, i64), CloudError>>,
+{
+    let mut all = Vec::new();
+    loop {
+        let (rows, total) = page(all.len() as i64).await?;
+        let got = rows.len();
+        all.extend(rows);
+        if got == 0 || all.len() as i64 >= total || all.len() >= cap {
+            return Ok(all);
+        }
+    }
+}
+
+/// The user's clusters with their agents' state. One copy serves both the container export's
+/// cluster names and the scan picker, so opening both costs the cloud one walk of the list.
+pub async fn clusters(
+    portal: &Portal,
+    auth: &SessionAuth,
+    caller: &Caller,
+    refresh: bool,
+) -> Result<Arc<Vec<Cluster>>, AppError> {
+    portal
+        .lists
+        .get(&auth.list_key(), "clusters", refresh, async {
+            all_pages(5000, |offset| async move {
+                let q = ClusterQuery { offset, limit: 200, load_agent_info: true, ..Default::default() };
+                let page = portal.cloud.hss_list_clusters(caller, &q).await?;
+                Ok((page.cluster_info_list, page.total_num))
+            })
+            .await
+        })
+        .await
+        .map_err(from_cloud)
 }
 
 #[cfg(test)]

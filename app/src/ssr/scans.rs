@@ -5,22 +5,28 @@
 //! HSS allows 5 calls a minute per user per API; list and detail answers are reused for a few
 //! seconds per user, so any number of open tabs costs the cloud the same.
 
-use std::sync::Arc;
-
 use cloud::hss::{
-    Cluster, ClusterQuery, ClusterScanInfo, IacFileQuery, IacFileType, IacScanInfo, IacScanSource, NewTask,
-    RangeType, Retry, RetryCluster, RetryRange, ScanType, Task, TaskQuery, TaskStatus, TaskType, TriggerType,
+    Cluster, ClusterScanInfo, IacFileQuery, IacFileType, IacScanInfo, IacScanSource, NewTask, RangeType,
+    Retry, RetryCluster, RetryRange, ScanType, Task, TaskQuery, TaskStatus, TaskType, TriggerType,
     UploadFile,
 };
-use cloud::{Caller, CloudError};
 
-use super::history::record_created;
+use super::history::{record_created, FIRST_POLL_MS};
 use super::lists::ListCache;
-use super::session::{signed_in, SessionAuth};
-use super::{from_cloud, now_ms, Portal};
+use super::session::signed_in;
+use super::{from_cloud, now_ms};
 use crate::dto::exports::{Created, TaskKind};
 use crate::dto::scans::*;
 use crate::error::AppError;
+
+/// Where one task's latest snapshot is kept in the scan cache. The tracker puts what it read
+/// there and the task's page reads it, so both build the key here.
+pub fn task_key(list_key: &str, task_type: TaskType, task_id: &str) -> String {
+    format!("{list_key}|{task_type}|{task_id}")
+}
+
+/// The scan cache's name for one task's snapshot (beside its resources).
+pub const TASK_SNAPSHOT: &str = "scan_task";
 
 fn parse<T: std::str::FromStr<Err = String>>(field: &str, v: &str) -> Result<T, AppError> {
     v.parse::<T>().map_err(|m| AppError::invalid(field, m))
@@ -42,39 +48,10 @@ fn unscannable(c: &Cluster) -> Option<String> {
     None
 }
 
-async fn all_clusters(
-    portal: &Portal,
-    auth: &SessionAuth,
-    caller: &Caller,
-    refresh: bool,
-) -> Result<Arc<Vec<Cluster>>, AppError> {
-    portal
-        .lists
-        .get(&auth.list_key(), "scan_clusters", refresh, async {
-            let mut all = Vec::new();
-            loop {
-                let q = ClusterQuery {
-                    offset: all.len() as i64,
-                    limit: 200,
-                    load_agent_info: true,
-                    ..Default::default()
-                };
-                let page = portal.cloud.hss_list_clusters(caller, &q).await?;
-                let got = page.cluster_info_list.len();
-                all.extend(page.cluster_info_list);
-                if got == 0 || all.len() as i64 >= page.total_num || all.len() >= 5000 {
-                    return Ok::<_, CloudError>(all);
-                }
-            }
-        })
-        .await
-        .map_err(from_cloud)
-}
-
 pub async fn clusters(offset: u32, name: Option<String>, refresh: bool) -> Result<ClusterPage, AppError> {
     let name = name.map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
     let (portal, auth, caller) = signed_in().await?;
-    let list = all_clusters(&portal, &auth, &caller, refresh).await?;
+    let list = super::lists::clusters(&portal, &auth, &caller, refresh).await?;
     let matching: Vec<&Cluster> = list
         .iter()
         .filter(|c| name.as_ref().is_none_or(|n| c.cluster_name.to_lowercase().contains(n)))
@@ -284,10 +261,10 @@ pub async fn task(task_type: String, task_id: String) -> Result<TaskDetail, AppE
         return Err(AppError::invalid("task_id", "1 to 64 characters"));
     }
     let (portal, auth, caller) = signed_in().await?;
-    let key = format!("{}|{task_type}|{task_id}", auth.list_key());
+    let key = task_key(&auth.list_key(), kind, &task_id);
     let cache = &portal.scan_cache;
     let found = cache
-        .get(&key, "scan_task", false, async {
+        .get(&key, TASK_SNAPSHOT, false, async {
             let mut q = TaskQuery::new(kind);
             q.task_id = Some(task_id.clone());
             portal.cloud.hss_list_tasks(&caller, &q).await
@@ -354,10 +331,18 @@ pub async fn retry(input: RetryInput) -> Result<(), AppError> {
     portal.cloud.hss_retry_task(&caller, &input.task_id, &retry).await.map_err(from_cloud)?;
     // The task runs again: its history row (if the portal started it) is followed again, and
     // pages see fresh answers.
-    portal.scan_cache.forget(&format!("{}|cluster_scan|{}", auth.list_key(), input.task_id));
+    portal.scan_cache.forget(&task_key(&auth.list_key(), TaskType::ClusterScan, &input.task_id));
+    let now = now_ms();
     let reopened = portal
         .tasks
-        .reopen(&auth.owner(), &input.task_id, &auth.sealed_token, auth.token_expires_at, now_ms())
+        .reopen(
+            &auth.owner(),
+            &input.task_id,
+            &auth.sealed_token,
+            auth.token_expires_at,
+            now,
+            now + FIRST_POLL_MS,
+        )
         .await;
     match reopened {
         Ok(true) => portal.tracker.notify_one(),

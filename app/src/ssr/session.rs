@@ -99,7 +99,7 @@ impl SessionAuth {
 
     /// Keys cached cloud lists: they belong to one user in one project.
     pub fn list_key(&self) -> String {
-        format!("{}/{}/{}", self.domain_id, self.user_id, self.project_id)
+        super::lists::list_key(&self.domain_id, &self.user_id, &self.project_id)
     }
 }
 

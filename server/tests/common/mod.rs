@@ -22,6 +22,21 @@ impl Drop for Portal {
     }
 }
 
+impl Portal {
+    /// The in-process emulator of a demo portal.
+    pub fn emulator(&self) -> &emulator::Emulator {
+        &self.built.emulator.as_ref().expect("a demo portal").emulator
+    }
+}
+
+/// A demo portal whose tasks are done at the tracker's first look, and the operator's cookie.
+pub async fn quick_demo() -> (Portal, String) {
+    let p = portal(&[]).await;
+    p.emulator().set_task_timing(emulator::timing::TaskTiming::AfterReads(1));
+    let cookie = sign_in(&p.built.router).await;
+    (p, cookie)
+}
+
 pub async fn portal(extra: &[&str]) -> Portal {
     let dir = std::env::temp_dir().join(format!("secportal-test-{}", rand::random::<u64>()));
     let built = build_at(&dir, extra).await;

@@ -45,6 +45,27 @@ pub fn passes<I>(errors: FormErrors, input: Result<I, AppError>) -> Option<I> {
     }
 }
 
+/// What a picker has chosen (id and what to call it), as chips that remove themselves, and
+/// how many.
+#[component]
+pub fn ChosenChips(
+    count_label: crate::i18n::Key,
+    chosen: Signal<Vec<(String, String)>>,
+    on_remove: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <p class="chosen" aria-live="polite">
+            {move || chosen.with(|c| format!("{} {}", c.len(), crate::i18n::t(count_label)))}
+            {move || chosen.get().into_iter().map(|(id, name)| view! {
+                <span class="chip">{name.clone()}
+                    <button type="button" class="link-button" aria-label=format!("Remove {name}")
+                        on:click=move |_| on_remove.run(id.clone())>"×"</button></span>
+            }).collect_view()}
+        </p>
+    }
+    .into_any()
+}
+
 /// A picker's search box: Enter searches the list instead of submitting the form around it.
 #[component]
 pub fn SearchInput(

@@ -10,6 +10,7 @@ use super::fields::*;
 use super::Started;
 use crate::api::exports::{local_images, ExportLocalVuls};
 use crate::components::error_box::ErrorBox;
+use crate::components::pager::Pager;
 use crate::dto::exports::*;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
@@ -211,28 +212,15 @@ fn ImagePicker(draft: RwSignal<Draft>) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <div class="pager">
-                                <button type="button" class="inline" disabled={ offset == 0 }
-                                    on:click=move |_| applied.update(|a| { a.2 = a.2.saturating_sub(IMAGE_PAGE_SIZE as u32); a.3 = false; })>
-                                    {t(Key::Previous)}</button>
-                                <span>{format!("{}–{} of {total}", if total == 0 { 0 } else { offset + 1 }, (i64::from(offset) + IMAGE_PAGE_SIZE).min(total))}</span>
-                                <button type="button" class="inline" disabled={ i64::from(offset) + IMAGE_PAGE_SIZE >= total }
-                                    on:click=move |_| applied.update(|a| { a.2 += IMAGE_PAGE_SIZE as u32; a.3 = false; })>
-                                    {t(Key::Next)}</button>
-                            </div>
+                            <Pager offset=offset.into() limit=IMAGE_PAGE_SIZE as u64 total=total.max(0) as u64
+                                on_page=Callback::new(move |o: u64| applied.update(|a| { a.2 = o as u32; a.3 = false; }))/>
                         }.into_any()
                     }
                 })}
             </Transition>
-            <p class="chosen" aria-live="polite">
-                {move || draft.with(|d| format!("{} {}", d.chosen.len(), t(Key::ImagesChosen)))}
-                {move || draft.with(|d| d.chosen.iter().map(|(id, title)| {
-                    let id = id.clone();
-                    view! { <span class="chip">{title.clone()}
-                        <button type="button" class="link-button" aria-label=format!("Remove {title}")
-                            on:click=move |_| draft.update(|d| { d.chosen.remove(&id); })>"×"</button></span> }
-                }).collect_view())}
-            </p>
+            <ChosenChips count_label=Key::ImagesChosen
+                chosen=Signal::derive(move || draft.with(|d| d.chosen.clone().into_iter().collect()))
+                on_remove=Callback::new(move |id: String| draft.update(|d| { d.chosen.remove(&id); }))/>
         </div>
     }
 }

@@ -12,6 +12,7 @@ use crate::api::masking::{
     SwitchMaskRules, UpdateMaskRule,
 };
 use crate::components::error_box::ErrorBox;
+use crate::components::pager::Pager;
 use crate::dto::encode_query_value;
 use crate::dto::masking::{RuleInput, RuleRow, Setting, PAGE_SIZES};
 use crate::error::AppError;
@@ -264,14 +265,9 @@ pub fn RulesPage() -> impl IntoView {
                     Err(error) => view! { <ErrorBox error/> }.into_any(),
                     Ok(p) => {
                         let v = view_state.get_untracked();
-                        let first = if p.total == 0 { 0 } else { p.offset as usize + 1 };
-                        let last = (p.offset as usize + p.rules.len()).min(p.total);
-                        let has_prev = p.offset > 0;
-                        let has_next = last < p.total;
                         let page_ids: Vec<String> = p.rules.iter().map(|r| r.id.clone()).collect();
                         let all_ids = page_ids.clone();
-                        let prev = { let go = go.clone(); let v = v.clone(); move |_| go(View { offset: v.offset.saturating_sub(v.limit), ..v.clone() }) };
-                        let next = { let go = go.clone(); let v = v.clone(); move |_| go(View { offset: v.offset + v.limit, ..v.clone() }) };
+                        let to_page = { let go = go.clone(); let v = v.clone(); Callback::new(move |o: u64| go(View { offset: o as u32, ..v.clone() })) };
                         view! {
                             <table class="data rules">
                                 <thead><tr>
@@ -325,11 +321,7 @@ pub fn RulesPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <nav class="pager" aria-label=t(Key::Pages)>
-                                <button type="button" disabled=!has_prev on:click=prev>{t(Key::Previous)}</button>
-                                <span>{format!("{first}–{last} / {}", p.total)}</span>
-                                <button type="button" disabled=!has_next on:click=next>{t(Key::Next)}</button>
-                            </nav>
+                            <Pager offset=v.offset.into() limit=v.limit.into() total=p.total as u64 on_page=to_page/>
                         }.into_any()
                     }
                 }

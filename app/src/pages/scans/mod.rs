@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use super::exports::fields::{elapsed, show_time};
 use crate::api::scans::scan_tasks;
 use crate::components::error_box::ErrorBox;
+use crate::components::pager::Pager;
 use crate::dto::exports::label;
 use crate::dto::scans::{TaskRow, TASK_PAGE_SIZES, TASK_STATUSES, TASK_TYPES, TRIGGER_TYPES};
 use crate::i18n::{t, Key};
@@ -106,7 +107,7 @@ pub fn ScansPage() -> impl IntoView {
             go(View { offset: 0, ..draft.get_untracked() });
         }
     };
-    let (go_prev, go_next) = (go.clone(), go.clone());
+    let go_page = go.clone();
     let select = |id: &'static str,
                   label_key: Key,
                   options: &'static [(&'static str, &'static str)],
@@ -161,8 +162,7 @@ pub fn ScansPage() -> impl IntoView {
                 Ok(p) => {
                     let v = view_state.get_untracked();
                     let total = p.total;
-                    let (prev, next) = (go_prev.clone(), go_next.clone());
-                    let (v1, v2) = (v.clone(), v.clone());
+                    let to_page = go_page.clone();
                     view! {
                         <dl class="stats" aria-label=t(Key::Statistics)>
                             <dt>{t(Key::StatTotal)}</dt><dd data-testid="stat-total">{p.stats.total_num}</dd>
@@ -193,13 +193,8 @@ pub fn ScansPage() -> impl IntoView {
                                 }).collect_view()}
                             </tbody>
                         </table>
-                        <div class="pager">
-                            <button type="button" class="inline" disabled={ v.offset == 0 }
-                                on:click=move |_| prev(View { offset: v1.offset.saturating_sub(v1.limit), ..v1.clone() })>{t(Key::Previous)}</button>
-                            <span>{format!("{}–{} of {total}", if total == 0 { 0 } else { i64::from(v.offset) + 1 }, (i64::from(v.offset + v.limit)).min(total))}</span>
-                            <button type="button" class="inline" disabled={ i64::from(v.offset + v.limit) >= total }
-                                on:click=move |_| next(View { offset: v2.offset + v2.limit, ..v2.clone() })>{t(Key::Next)}</button>
-                        </div>
+                        <Pager offset=v.offset.into() limit=v.limit.into() total=total.max(0) as u64
+                            on_page=Callback::new(move |o: u64| to_page(View { offset: o as u32, ..v.clone() }))/>
                     }.into_any()
                 }
             })}

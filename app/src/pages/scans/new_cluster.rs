@@ -9,10 +9,11 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::scans::{scan_clusters, StartClusterScan};
 use crate::components::error_box::ErrorBox;
+use crate::components::pager::Pager;
 use crate::dto::scans::{ClusterScanInput, CLUSTER_PAGE_SIZE, CREATED_RESOURCES, SCAN_TYPES};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
-use crate::pages::exports::fields::{keep_draft, passes, FieldError, FormErrors, SearchInput};
+use crate::pages::exports::fields::{keep_draft, passes, ChosenChips, FieldError, FormErrors, SearchInput};
 
 #[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Draft {
@@ -155,26 +156,15 @@ fn ClusterPicker(draft: RwSignal<Draft>) -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                            <div class="pager">
-                                <button type="button" class="inline" disabled={ offset == 0 }
-                                    on:click=move |_| applied.update(|a| { a.1 = a.1.saturating_sub(CLUSTER_PAGE_SIZE); a.2 = false; })>{t(Key::Previous)}</button>
-                                <span>{format!("{}–{} of {total}", if total == 0 { 0 } else { offset + 1 }, (offset + CLUSTER_PAGE_SIZE).min(total))}</span>
-                                <button type="button" class="inline" disabled={ offset + CLUSTER_PAGE_SIZE >= total }
-                                    on:click=move |_| applied.update(|a| { a.1 += CLUSTER_PAGE_SIZE; a.2 = false; })>{t(Key::Next)}</button>
-                            </div>
+                            <Pager offset=offset.into() limit=CLUSTER_PAGE_SIZE.into() total=total.into()
+                                on_page=Callback::new(move |o: u64| applied.update(|a| { a.1 = o as u32; a.2 = false; }))/>
                         }.into_any()
                     }
                 })}
             </Transition>
-            <p class="chosen" aria-live="polite">
-                {move || draft.with(|d| format!("{} {}", d.chosen.len(), t(Key::ClustersChosen)))}
-                {move || draft.with(|d| d.chosen.iter().map(|(id, n)| {
-                    let id = id.clone();
-                    view! { <span class="chip">{n.clone()}
-                        <button type="button" class="link-button" aria-label=format!("Remove {n}")
-                            on:click=move |_| draft.update(|d| { d.chosen.remove(&id); })>"×"</button></span> }
-                }).collect_view())}
-            </p>
+            <ChosenChips count_label=Key::ClustersChosen
+                chosen=Signal::derive(move || draft.with(|d| d.chosen.clone().into_iter().collect()))
+                on_remove=Callback::new(move |id: String| draft.update(|d| { d.chosen.remove(&id); }))/>
         </div>
     }
 }
