@@ -127,15 +127,12 @@ async fn instances(
     State(emu): State<Arc<Emulator>>,
     Path(project_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        project(&project_id)?;
-        let (offset, limit) = paging(&q, 1000)?;
-        let all: Vec<_> = emu.data().dbss_instances.iter().filter(|i| i.project_id == project_id).collect();
-        let page: Vec<_> = all.iter().skip(offset).take(limit).collect();
-        Ok(Json(json!({"servers": page, "total": all.len()})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    project(&project_id)?;
+    let (offset, limit) = paging(&q, 1000)?;
+    let all: Vec<_> = emu.data().dbss_instances.iter().filter(|i| i.project_id == project_id).collect();
+    let page: Vec<_> = all.iter().skip(offset).take(limit).collect();
+    Ok(Json(json!({"servers": page, "total": all.len()})).into_response())
 }
 
 fn list_rules(
@@ -144,15 +141,12 @@ fn list_rules(
     instance_id: &str,
     q: &HashMap<String, String>,
     max: usize,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(emu, project_id, instance_id)?;
-        let (offset, limit) = paging(q, max)?;
-        let masking = emu.masking(instance_id);
-        let page: Vec<_> = masking.rules.iter().skip(offset).take(limit).collect();
-        Ok(Json(json!({"rules": page, "total": masking.rules.len()})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    active_instance(emu, project_id, instance_id)?;
+    let (offset, limit) = paging(q, max)?;
+    let masking = emu.masking(instance_id);
+    let page: Vec<_> = masking.rules.iter().skip(offset).take(limit).collect();
+    Ok(Json(json!({"rules": page, "total": masking.rules.len()})).into_response())
 }
 
 /// The spec's list, `limit` up to 10000.
@@ -160,7 +154,7 @@ async fn rules_spec(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, Response> {
     list_rules(&emu, &project_id, &instance_id, &q, 10_000)
 }
 
@@ -169,7 +163,7 @@ async fn rules_new(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, instance_id)): Path<(String, String)>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, Response> {
     list_rules(&emu, &project_id, &instance_id, &q, 1_000)
 }
 
@@ -207,29 +201,26 @@ async fn create_rule(
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(&emu, &project_id, &instance_id)?;
-        require_write(who)?;
-        let (name, regex, value) = rule_body(&body)?;
-        let id = emu.next_rule_id();
-        emu.with_masking(&instance_id, |m| {
-            if m.rules.iter().any(|r| r.name == name) {
-                return Err(bad("a rule with this rule_name already exists"));
-            }
-            m.rules.push(MaskRule {
-                id,
-                name,
-                kind: "USER_DEFINE".into(),
-                regex,
-                mask_value: value,
-                status: "ON".into(),
-                operate_time: operate_time(),
-            });
-            Ok(success())
-        })
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    require_write(who)?;
+    let (name, regex, value) = rule_body(&body)?;
+    let id = emu.next_rule_id();
+    emu.with_masking(&instance_id, |m| {
+        if m.rules.iter().any(|r| r.name == name) {
+            return Err(bad("a rule with this rule_name already exists"));
+        }
+        m.rules.push(MaskRule {
+            id,
+            name,
+            kind: "USER_DEFINE".into(),
+            regex,
+            mask_value: value,
+            status: "ON".into(),
+            operate_time: operate_time(),
+        });
+        Ok(success())
+    })
 }
 
 async fn update_rule(
@@ -237,51 +228,50 @@ async fn update_rule(
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id, id)): Path<(String, String, String)>,
     body: Bytes,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(&emu, &project_id, &instance_id)?;
-        require_write(who)?;
-        let (name, regex, value) = rule_body(&body)?;
-        emu.with_masking(&instance_id, |m| {
-            if m.rules.iter().any(|r| r.name == name && r.id != id) {
-                return Err(bad("a rule with this rule_name already exists"));
-            }
-            let rule = m.rules.iter_mut().find(|r| r.id == id).ok_or_else(|| {
-                dbss_error(StatusCode::BAD_REQUEST, "DBSS.10020021", "Invalid request parameter ID.")
-            })?;
-            if rule.kind == "BUILD_IN" {
-                return Err(bad("built-in rules can only be switched on or off"));
-            }
-            rule.name = name;
-            rule.regex = regex;
-            rule.mask_value = value;
-            rule.operate_time = operate_time();
-            Ok(success())
-        })
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    require_write(who)?;
+    let (name, regex, value) = rule_body(&body)?;
+    emu.with_masking(&instance_id, |m| {
+        if m.rules.iter().any(|r| r.name == name && r.id != id) {
+            return Err(bad("a rule with this rule_name already exists"));
+        }
+        let at = find_rule(m, &id)?;
+        let rule = &mut m.rules[at];
+        if rule.kind == "BUILD_IN" {
+            return Err(bad("built-in rules can only be switched on or off"));
+        }
+        rule.name = name;
+        rule.regex = regex;
+        rule.mask_value = value;
+        rule.operate_time = operate_time();
+        Ok(success())
+    })
 }
 
 async fn delete_rule(
     State(emu): State<Arc<Emulator>>,
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id, id)): Path<(String, String, String)>,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(&emu, &project_id, &instance_id)?;
-        require_write(who)?;
-        emu.with_masking(&instance_id, |m| {
-            let at = m.rules.iter().position(|r| r.id == id).ok_or_else(|| {
-                dbss_error(StatusCode::BAD_REQUEST, "DBSS.10020021", "Invalid request parameter ID.")
-            })?;
-            if m.rules[at].kind == "BUILD_IN" {
-                return Err(bad("built-in rules cannot be deleted"));
-            }
-            m.rules.remove(at);
-            Ok(success())
-        })
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    require_write(who)?;
+    emu.with_masking(&instance_id, |m| {
+        let at = find_rule(m, &id)?;
+        if m.rules[at].kind == "BUILD_IN" {
+            return Err(bad("built-in rules cannot be deleted"));
+        }
+        m.rules.remove(at);
+        Ok(success())
+    })
+}
+
+/// Where rule `id` is in the instance's list, or DBSS's answer for an unknown id.
+fn find_rule(m: &Masking, id: &str) -> Result<usize, Response> {
+    m.rules
+        .iter()
+        .position(|r| r.id == id)
+        .ok_or_else(|| dbss_error(StatusCode::BAD_REQUEST, "DBSS.10020021", "Invalid request parameter ID."))
 }
 
 fn on_off(v: &Value) -> Result<String, Response> {
@@ -296,56 +286,49 @@ async fn switch_rules(
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(&emu, &project_id, &instance_id)?;
-        require_write(who)?;
-        let v: Value = serde_json::from_slice(&body).map_err(|_| bad("the body must be JSON"))?;
-        let status = on_off(&v)?;
-        let ids: Vec<String> = match v.get("ids") {
-            Some(Value::Array(a)) if !a.is_empty() => a
-                .iter()
-                .map(|i| i.as_str().map(str::to_string).ok_or_else(|| bad("ids must be strings")))
-                .collect::<Result<_, _>>()?,
-            _ => return Err(bad("ids is required: a non-empty array of rule ids")),
-        };
-        emu.with_masking(&instance_id, |m| {
-            if let Some(missing) = ids.iter().find(|id| !m.rules.iter().any(|r| &r.id == *id)) {
-                return Err(dbss_error(
-                    StatusCode::BAD_REQUEST,
-                    "DBSS.10020021",
-                    &format!("Invalid request parameter ID: {missing}"),
-                ));
-            }
-            let now = operate_time();
-            for r in m.rules.iter_mut().filter(|r| ids.contains(&r.id)) {
-                r.status = status.clone();
-                r.operate_time = now.clone();
-            }
-            Ok(success())
-        })
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    require_write(who)?;
+    let v: Value = serde_json::from_slice(&body).map_err(|_| bad("the body must be JSON"))?;
+    let status = on_off(&v)?;
+    let ids: Vec<String> = match v.get("ids") {
+        Some(Value::Array(a)) if !a.is_empty() => a
+            .iter()
+            .map(|i| i.as_str().map(str::to_string).ok_or_else(|| bad("ids must be strings")))
+            .collect::<Result<_, _>>()?,
+        _ => return Err(bad("ids is required: a non-empty array of rule ids")),
     };
-    run().unwrap_or_else(|e| e)
+    emu.with_masking(&instance_id, |m| {
+        if let Some(missing) = ids.iter().find(|id| !m.rules.iter().any(|r| &r.id == *id)) {
+            return Err(dbss_error(
+                StatusCode::BAD_REQUEST,
+                "DBSS.10020021",
+                &format!("Invalid request parameter ID: {missing}"),
+            ));
+        }
+        let now = operate_time();
+        for r in m.rules.iter_mut().filter(|r| ids.contains(&r.id)) {
+            r.status = status.clone();
+            r.operate_time = now.clone();
+        }
+        Ok(success())
+    })
 }
 
 async fn mask_switch(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, instance_id)): Path<(String, String)>,
-) -> Response {
-    match active_instance(&emu, &project_id, &instance_id) {
-        Ok(()) => Json(json!({"status": emu.masking(&instance_id).mask_switch})).into_response(),
-        Err(e) => e,
-    }
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    Ok(Json(json!({"status": emu.masking(&instance_id).mask_switch})).into_response())
 }
 
 async fn result_switch(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, instance_id)): Path<(String, String)>,
-) -> Response {
-    match active_instance(&emu, &project_id, &instance_id) {
-        Ok(()) => Json(json!({"status": emu.masking(&instance_id).result_switch})).into_response(),
-        Err(e) => e,
-    }
+) -> Result<Response, Response> {
+    active_instance(&emu, &project_id, &instance_id)?;
+    Ok(Json(json!({"status": emu.masking(&instance_id).result_switch})).into_response())
 }
 
 fn set_switch(
@@ -355,16 +338,13 @@ fn set_switch(
     instance_id: &str,
     body: &Bytes,
     set: impl FnOnce(&mut Masking, String),
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        active_instance(emu, project_id, instance_id)?;
-        require_write(who)?;
-        let v: Value = serde_json::from_slice(body).map_err(|_| bad("the body must be JSON"))?;
-        let status = on_off(&v)?;
-        emu.with_masking(instance_id, |m| set(m, status));
-        Ok(success())
-    };
-    run().unwrap_or_else(|e| e)
+) -> Result<Response, Response> {
+    active_instance(emu, project_id, instance_id)?;
+    require_write(who)?;
+    let v: Value = serde_json::from_slice(body).map_err(|_| bad("the body must be JSON"))?;
+    let status = on_off(&v)?;
+    emu.with_masking(instance_id, |m| set(m, status));
+    Ok(success())
 }
 
 async fn set_mask_switch(
@@ -372,7 +352,7 @@ async fn set_mask_switch(
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     set_switch(&emu, who, &project_id, &instance_id, &body, |m, s| m.mask_switch = s)
 }
 
@@ -381,6 +361,6 @@ async fn set_result_switch(
     Extension(who): Extension<Identity>,
     Path((project_id, instance_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     set_switch(&emu, who, &project_id, &instance_id, &body, |m, s| m.result_switch = s)
 }

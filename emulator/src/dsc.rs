@@ -106,59 +106,54 @@ async fn scan_jobs(
     State(emu): State<Arc<Emulator>>,
     Path(project_id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, Response> {
     let q = pairs(raw);
-    let run = || -> Result<Response, Response> {
-        project(&project_id)?;
-        let page = number(&q, "offset", 0, 100_000, 0)?;
-        let limit = number(&q, "limit", 1, 1000, 100)?;
-        let content = one(&q, "content");
-        let jobs: Vec<_> =
-            emu.data().scan_jobs.iter().filter(|j| content.is_none_or(|c| j.name.contains(c))).collect();
-        let page: Vec<_> = jobs.iter().skip(page * limit).take(limit).collect();
-        Ok(Json(json!({"tasks": page, "total": jobs.len()})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+    project(&project_id)?;
+    let page = number(&q, "offset", 0, 100_000, 0)?;
+    let limit = number(&q, "limit", 1, 1000, 100)?;
+    let content = one(&q, "content");
+    let jobs: Vec<_> =
+        emu.data().scan_jobs.iter().filter(|j| content.is_none_or(|c| j.name.contains(c))).collect();
+    let page: Vec<_> = jobs.iter().skip(page * limit).take(limit).collect();
+    Ok(Json(json!({"tasks": page, "total": jobs.len()})).into_response())
 }
 
 async fn all_levels(
     State(emu): State<Arc<Emulator>>,
     Path(project_id): Path<String>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, Response> {
     let q = pairs(raw);
-    let run = || -> Result<Response, Response> {
-        project(&project_id)?;
-        let offset = number(&q, "offset", 0, 100_000, 0)?;
-        let limit = number(&q, "limit", 1, 1000, 100)?;
-        let levels: Vec<Value> = emu
-            .data()
-            .security_levels
-            .iter()
-            .skip(offset)
-            .take(limit)
-            .map(|l| {
-                let used =
-                    emu.data().classifications.iter().filter(|c| c.security_level_id == l.level_id).count();
-                let mut v = serde_json::to_value(l).expect("plain struct");
-                v["project_id"] = json!(project_id);
-                v["used_count"] = json!(used);
-                v["is_deleted"] = json!(false);
-                v["create_time"] = json!(crate::data::EPOCH_MS);
-                v["update_time"] = json!(crate::data::EPOCH_MS);
-                v
-            })
-            .collect();
-        Ok(Json(json!({"security_levels_list": levels})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+    project(&project_id)?;
+    let offset = number(&q, "offset", 0, 100_000, 0)?;
+    let limit = number(&q, "limit", 1, 1000, 100)?;
+    let levels: Vec<Value> = emu
+        .data()
+        .security_levels
+        .iter()
+        .skip(offset)
+        .take(limit)
+        .map(|l| {
+            let used =
+                emu.data().classifications.iter().filter(|c| c.security_level_id == l.level_id).count();
+            let mut v = serde_json::to_value(l).expect("plain struct");
+            v["project_id"] = json!(project_id);
+            v["used_count"] = json!(used);
+            v["is_deleted"] = json!(false);
+            v["create_time"] = json!(crate::data::EPOCH_MS);
+            v["update_time"] = json!(crate::data::EPOCH_MS);
+            v
+        })
+        .collect();
+    Ok(Json(json!({"security_levels_list": levels})).into_response())
 }
 
-async fn buckets(State(emu): State<Arc<Emulator>>, Path(project_id): Path<String>) -> Response {
-    match project(&project_id) {
-        Ok(()) => Json(json!({"buckets": emu.data().export_buckets})).into_response(),
-        Err(e) => e,
-    }
+async fn buckets(
+    State(emu): State<Arc<Emulator>>,
+    Path(project_id): Path<String>,
+) -> Result<Response, Response> {
+    project(&project_id)?;
+    Ok(Json(json!({"buckets": emu.data().export_buckets})).into_response())
 }
 
 /// The results of a job after the shared filters.
@@ -195,26 +190,23 @@ async fn job_levels(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, job_id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, Response> {
     let q = pairs(raw);
-    let run = || -> Result<Response, Response> {
-        job(&emu, &project_id, &job_id)?;
-        let results = filtered(&emu, &job_id, &q)?;
-        let total = results.len().max(1) as f64;
-        let list: Vec<Value> = emu
-            .data()
-            .security_levels
-            .iter()
-            .map(|l| {
-                let count = results.iter().filter(|c| c.security_level_id == l.level_id).count();
-                json!({"security_level_id": l.level_id, "security_level_name": l.security_level_name,
-                       "security_level_color": l.color_number, "count": count,
-                       "percent": (count as f64 * 1000.0 / total).round() / 10.0})
-            })
-            .collect();
-        Ok(Json(json!({"security_level_list": list})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+    job(&emu, &project_id, &job_id)?;
+    let results = filtered(&emu, &job_id, &q)?;
+    let total = results.len().max(1) as f64;
+    let list: Vec<Value> = emu
+        .data()
+        .security_levels
+        .iter()
+        .map(|l| {
+            let count = results.iter().filter(|c| c.security_level_id == l.level_id).count();
+            json!({"security_level_id": l.level_id, "security_level_name": l.security_level_name,
+                   "security_level_color": l.color_number, "count": count,
+                   "percent": (count as f64 * 1000.0 / total).round() / 10.0})
+        })
+        .collect();
+    Ok(Json(json!({"security_level_list": list})).into_response())
 }
 
 fn result_json(c: &Classification, project_id: &str) -> Value {
@@ -237,18 +229,14 @@ async fn results(
     State(emu): State<Arc<Emulator>>,
     Path((project_id, job_id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
-) -> Response {
+) -> Result<Response, Response> {
     let q = pairs(raw);
-    let run = || -> Result<Response, Response> {
-        job(&emu, &project_id, &job_id)?;
-        let offset = number(&q, "offset", 0, 1_000_000, 0)?;
-        let limit = number(&q, "limit", 1, 1000, 100)?;
-        let all = filtered(&emu, &job_id, &q)?;
-        let page: Vec<Value> =
-            all.iter().skip(offset).take(limit).map(|c| result_json(c, &project_id)).collect();
-        Ok(Json(json!({"total": all.len(), "classification_list": page, "marker": []})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+    job(&emu, &project_id, &job_id)?;
+    let offset = number(&q, "offset", 0, 1_000_000, 0)?;
+    let limit = number(&q, "limit", 1, 1000, 100)?;
+    let all = filtered(&emu, &job_id, &q)?;
+    let page: Vec<Value> = all.iter().skip(offset).take(limit).map(|c| result_json(c, &project_id)).collect();
+    Ok(Json(json!({"total": all.len(), "classification_list": page, "marker": []})).into_response())
 }
 
 const SHEET_COLUMNS: &[&str] =
@@ -259,91 +247,88 @@ async fn create_export(
     Extension(who): Extension<Identity>,
     Path((project_id, job_id)): Path<(String, String)>,
     body: Bytes,
-) -> Response {
-    let run = || -> Result<Response, Response> {
-        let job = job(&emu, &project_id, &job_id)?;
-        if who.user.read_only {
-            return Err(dsc_error(
-                StatusCode::FORBIDDEN,
-                "dsc.50000014",
-                "Insufficient permission: this user may only read",
-            ));
-        }
-        let b: Value = if body.is_empty() {
-            json!({})
-        } else {
-            serde_json::from_slice(&body).map_err(|_| invalid("body"))?
-        };
-        if !b.is_object() {
-            return Err(invalid("body"));
-        }
-        let text = |k: &str| -> Result<Option<String>, Response> {
-            match b.get(k) {
-                None | Some(Value::Null) => Ok(None),
-                Some(Value::String(s)) if s.chars().count() <= 255 => Ok(Some(s.clone())),
-                _ => Err(invalid(k)),
-            }
-        };
-        let bucket = text("bucket_name")?;
-        if let Some(bucket) = &bucket {
-            if !emu.data().export_buckets.iter().any(|x| &x.bucket_name == bucket) {
-                return Err(invalid("bucket_name is not a bucket available for export"));
-            }
-        }
-        let mut q: Vec<(String, String)> = Vec::new();
-        for k in ["keyword", "asset_type", "asset_id"] {
-            if let Some(v) = text(k)? {
-                q.push((k.to_string(), v));
-            }
-        }
-        match b.get("security_level_ids") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(ids)) => {
-                for id in ids {
-                    q.push((
-                        "security_level_ids".into(),
-                        id.as_str().ok_or_else(|| invalid("security_level_ids"))?.to_string(),
-                    ));
-                }
-            }
-            Some(_) => return Err(invalid("security_level_ids")),
-        }
-        let mask = matches!(b.get("mask"), Some(Value::Bool(true)));
-        let rows: Vec<Vec<String>> = std::iter::once(SHEET_COLUMNS.iter().map(|s| s.to_string()).collect())
-            .chain(filtered(&emu, &job_id, &q)?.into_iter().map(|c| {
-                let example = if mask { "******".to_string() } else { c.matched_example.clone() };
-                vec![
-                    c.asset_name.clone(),
-                    c.asset_type.clone(),
-                    c.object_full_path.clone(),
-                    c.security_level_name.clone(),
-                    c.classification_name.clone(),
-                    c.rule_name.clone(),
-                    example,
-                    c.scan_time.to_string(),
-                ]
-            }))
-            .collect();
-        let now = now_ms();
-        let file_name = format!("classification-result-{}-{}.xlsx", job.name, now);
-        let info = json!({
-            "asset_name": text("asset_id")?.unwrap_or_default(), "asset_type": text("asset_type")?.unwrap_or_default(),
-            "bucket_name": bucket.unwrap_or_default(), "file_name": file_name, "job_name": job.name,
-            "start_time": now.to_string(),
-        });
-        let export = DscExport {
-            clock: Clock::start(now),
-            fails: emu.take_export_failure(),
-            info: info.clone(),
-            file_token: format!("{}{}", emu.next_id().replace('-', ""), emu.next_id().replace('-', "")),
-            content: Arc::new(workbook("Classification results", &rows)),
-        };
-        emu.set_dsc_export(&project_id, &job_id, export);
-        let mut answer = info;
-        answer["status"] = json!("RUNNING");
-        Ok(Json(answer).into_response())
+) -> Result<Response, Response> {
+    let job = job(&emu, &project_id, &job_id)?;
+    if who.user.read_only {
+        return Err(dsc_error(
+            StatusCode::FORBIDDEN,
+            "dsc.50000014",
+            "Insufficient permission: this user may only read",
+        ));
+    }
+    let b: Value = if body.is_empty() {
+        json!({})
+    } else {
+        serde_json::from_slice(&body).map_err(|_| invalid("body"))?
     };
-    run().unwrap_or_else(|e| e)
+    if !b.is_object() {
+        return Err(invalid("body"));
+    }
+    let text = |k: &str| -> Result<Option<String>, Response> {
+        match b.get(k) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.chars().count() <= 255 => Ok(Some(s.clone())),
+            _ => Err(invalid(k)),
+        }
+    };
+    let bucket = text("bucket_name")?;
+    if let Some(bucket) = &bucket {
+        if !emu.data().export_buckets.iter().any(|x| &x.bucket_name == bucket) {
+            return Err(invalid("bucket_name is not a bucket available for export"));
+        }
+    }
+    let mut q: Vec<(String, String)> = Vec::new();
+    for k in ["keyword", "asset_type", "asset_id"] {
+        if let Some(v) = text(k)? {
+            q.push((k.to_string(), v));
+        }
+    }
+    match b.get("security_level_ids") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(ids)) => {
+            for id in ids {
+                q.push((
+                    "security_level_ids".into(),
+                    id.as_str().ok_or_else(|| invalid("security_level_ids"))?.to_string(),
+                ));
+            }
+        }
+        Some(_) => return Err(invalid("security_level_ids")),
+    }
+    let mask = matches!(b.get("mask"), Some(Value::Bool(true)));
+    let rows: Vec<Vec<String>> = std::iter::once(SHEET_COLUMNS.iter().map(|s| s.to_string()).collect())
+        .chain(filtered(&emu, &job_id, &q)?.into_iter().map(|c| {
+            let example = if mask { "******".to_string() } else { c.matched_example.clone() };
+            vec![
+                c.asset_name.clone(),
+                c.asset_type.clone(),
+                c.object_full_path.clone(),
+                c.security_level_name.clone(),
+                c.classification_name.clone(),
+                c.rule_name.clone(),
+                example,
+                c.scan_time.to_string(),
+            ]
+        }))
+        .collect();
+    let now = now_ms();
+    let file_name = format!("classification-result-{}-{}.xlsx", job.name, now);
+    let info = json!({
+        "asset_name": text("asset_id")?.unwrap_or_default(), "asset_type": text("asset_type")?.unwrap_or_default(),
+        "bucket_name": bucket.unwrap_or_default(), "file_name": file_name, "job_name": job.name,
+        "start_time": now.to_string(),
+    });
+    let export = DscExport {
+        clock: Clock::start(now),
+        fails: emu.take_export_failure(),
+        info: info.clone(),
+        file_token: format!("{}{}", emu.next_id().replace('-', ""), emu.next_id().replace('-', "")),
+        content: Arc::new(workbook("Classification results", &rows)),
+    };
+    emu.set_dsc_export(&project_id, &job_id, export);
+    let mut answer = info;
+    answer["status"] = json!("RUNNING");
+    Ok(Json(answer).into_response())
 }
 
 fn state_of(export: &mut DscExport, emu: &Emulator, count_read: bool) -> &'static str {

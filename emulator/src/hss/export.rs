@@ -124,80 +124,77 @@ pub async fn containers(
     Path(project_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let q = QueryArgs(q);
-    let run = || -> Result<Response, Response> {
-        known_project(&project_id)?;
-        require_write(who)?;
-        q.text("enterprise_project_id", 1, 256)?;
-        let export_size = q.int("export_size", 1, 100_000, 100_000)? as usize;
-        let b = body_object(&body)?;
-        let headers: Vec<(String, String)> = match b.get("export_headers") {
-            Some(Value::Array(rows)) if !rows.is_empty() => rows
-                .iter()
-                .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                    Some([Value::String(k), Value::String(t)]) if HEADER_KEYS.contains(&k.as_str()) => {
-                        Ok((k.clone(), t.clone()))
-                    }
-                    _ => Err(invalid(
-                        "export_headers",
-                        &format!("pairs of [key, title] with key one of {}", HEADER_KEYS.join(", ")),
-                    )),
-                })
-                .collect::<Result<_, _>>()?,
-            _ => return Err(invalid("export_headers", "required: a non-empty array of [key, title] pairs")),
-        };
-        let in_cluster = opt_bool(&b, "cluster_container")?;
-        let cluster_type = opt_enum(&b, "cluster_type", CLUSTER_TYPES)?;
-        let cluster_name = opt_str(&b, "cluster_name", 1, 255)?;
-        let container_name = opt_str(&b, "container_name", 1, 255)?;
-        let pod_name = opt_str(&b, "pod_name", 1, 512)?;
-        let image_name = opt_str(&b, "image_name", 1, 255)?;
-        let status = opt_enum(&b, "status", CONTAINER_STATUS)?;
-        let risky = opt_bool(&b, "risky")?;
-        let cpu = opt_str(&b, "cpu_limit", 0, 64)?;
-        let memory = opt_str(&b, "memory_limit", 0, 64)?;
-        let (from, to) = match b.get("create_time") {
-            None | Some(Value::Null) => (None, None),
-            Some(t @ Value::Object(_)) => (opt_i64(t, "start_time")?, opt_i64(t, "end_time")?),
-            Some(_) => {
-                return Err(invalid("create_time", "an object {start_time, end_time} in epoch milliseconds"))
-            }
-        };
-        let keep = |c: &&Container| {
-            in_cluster.is_none_or(|want| want == !c.cluster_name.is_empty())
-                && cluster_type.is_none_or(|t| c.cluster_type == t)
-                && cluster_name.is_none_or(|n| c.cluster_name.contains(n))
-                && container_name.is_none_or(|n| c.container_name.contains(n))
-                && pod_name.is_none_or(|n| c.pod_name.contains(n))
-                && image_name.is_none_or(|n| c.image_name.contains(n))
-                && status.is_none_or(|s| c.status == s)
-                && risky.is_none_or(|r| c.risky == r)
-                && cpu.is_none_or(|v| v.is_empty() || c.cpu_limit == v)
-                && memory.is_none_or(|v| v.is_empty() || c.memory_limit == v)
-                && from.is_none_or(|f| c.create_time >= f)
-                && to.is_none_or(|e| c.create_time <= e)
-        };
-        let titles: Vec<String> = headers.iter().map(|(_, t)| t.clone()).collect();
-        let rows: Vec<Vec<String>> = emu
-            .data()
-            .containers
+    known_project(&project_id)?;
+    require_write(who)?;
+    q.text("enterprise_project_id", 1, 256)?;
+    let export_size = q.int("export_size", 1, 100_000, 100_000)? as usize;
+    let b = body_object(&body)?;
+    let headers: Vec<(String, String)> = match b.get("export_headers") {
+        Some(Value::Array(rows)) if !rows.is_empty() => rows
             .iter()
-            .filter(keep)
-            .take(export_size)
-            .map(|c| headers.iter().map(|(k, _)| c.column(k)).collect())
-            .collect();
-        let stamp = &emu.next_id()[..8];
-        let file = ("container-list.csv", csv(&titles, &rows));
-        let task_id = start_task(
-            &emu,
-            format!("container_export_task_{stamp}"),
-            format!("hss-container-list-{stamp}.zip"),
-            file,
-        );
-        Ok(Json(json!({ "task_id": task_id })).into_response())
+            .map(|pair| match pair.as_array().map(Vec::as_slice) {
+                Some([Value::String(k), Value::String(t)]) if HEADER_KEYS.contains(&k.as_str()) => {
+                    Ok((k.clone(), t.clone()))
+                }
+                _ => Err(invalid(
+                    "export_headers",
+                    &format!("pairs of [key, title] with key one of {}", HEADER_KEYS.join(", ")),
+                )),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(invalid("export_headers", "required: a non-empty array of [key, title] pairs")),
     };
-    run().unwrap_or_else(|e| e)
+    let in_cluster = opt_bool(&b, "cluster_container")?;
+    let cluster_type = opt_enum(&b, "cluster_type", CLUSTER_TYPES)?;
+    let cluster_name = opt_str(&b, "cluster_name", 1, 255)?;
+    let container_name = opt_str(&b, "container_name", 1, 255)?;
+    let pod_name = opt_str(&b, "pod_name", 1, 512)?;
+    let image_name = opt_str(&b, "image_name", 1, 255)?;
+    let status = opt_enum(&b, "status", CONTAINER_STATUS)?;
+    let risky = opt_bool(&b, "risky")?;
+    let cpu = opt_str(&b, "cpu_limit", 0, 64)?;
+    let memory = opt_str(&b, "memory_limit", 0, 64)?;
+    let (from, to) = match b.get("create_time") {
+        None | Some(Value::Null) => (None, None),
+        Some(t @ Value::Object(_)) => (opt_i64(t, "start_time")?, opt_i64(t, "end_time")?),
+        Some(_) => {
+            return Err(invalid("create_time", "an object {start_time, end_time} in epoch milliseconds"))
+        }
+    };
+    let keep = |c: &&Container| {
+        in_cluster.is_none_or(|want| want == !c.cluster_name.is_empty())
+            && cluster_type.is_none_or(|t| c.cluster_type == t)
+            && cluster_name.is_none_or(|n| c.cluster_name.contains(n))
+            && container_name.is_none_or(|n| c.container_name.contains(n))
+            && pod_name.is_none_or(|n| c.pod_name.contains(n))
+            && image_name.is_none_or(|n| c.image_name.contains(n))
+            && status.is_none_or(|s| c.status == s)
+            && risky.is_none_or(|r| c.risky == r)
+            && cpu.is_none_or(|v| v.is_empty() || c.cpu_limit == v)
+            && memory.is_none_or(|v| v.is_empty() || c.memory_limit == v)
+            && from.is_none_or(|f| c.create_time >= f)
+            && to.is_none_or(|e| c.create_time <= e)
+    };
+    let titles: Vec<String> = headers.iter().map(|(_, t)| t.clone()).collect();
+    let rows: Vec<Vec<String>> = emu
+        .data()
+        .containers
+        .iter()
+        .filter(keep)
+        .take(export_size)
+        .map(|c| headers.iter().map(|(k, _)| c.column(k)).collect())
+        .collect();
+    let stamp = &emu.next_id()[..8];
+    let file = ("container-list.csv", csv(&titles, &rows));
+    let task_id = start_task(
+        &emu,
+        format!("container_export_task_{stamp}"),
+        format!("hss-container-list-{stamp}.zip"),
+        file,
+    );
+    Ok(Json(json!({ "task_id": task_id })).into_response())
 }
 
 const VUL_COLUMNS: &[&str] = &[
@@ -222,113 +219,103 @@ pub async fn local_vulnerabilities(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let q = QueryArgs(q);
-    let run = || -> Result<Response, Response> {
-        known_project(&project_id)?;
-        require_write(who)?;
-        if headers.get("region").and_then(|v| v.to_str().ok()).is_none_or(str::is_empty) {
-            return Err(invalid("region", "the region header is required"));
-        }
-        if q.str("export_size").is_none() {
-            return Err(invalid("export_size", "required: an integer from 1 to 100000"));
-        }
-        let export_size = q.int("export_size", 1, 100_000, 0)? as usize;
-        let b = body_object(&body)?;
-        let operate_all = opt_bool(&b, "operate_all")?.unwrap_or(false);
-        let ids: Vec<String> = match b.get("image_id_list") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(a)) => a
-                .iter()
-                .map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .ok_or_else(|| invalid("image_id_list", "an array of strings"))
-                })
-                .collect::<Result<_, _>>()?,
-            Some(_) => return Err(invalid("image_id_list", "an array of strings")),
-        };
-        if !operate_all && ids.is_empty() {
-            return Err(invalid("image_id_list", "required unless operate_all is true"));
-        }
-        let vul_type = opt_enum(&b, "vul_type", &["linux_vul", "app_vul"])?;
-        let handle = opt_enum(&b, "handle_status", &["unhandled", "handled"])?;
-        let scan = opt_enum(
-            &b,
-            "scan_status",
-            &[
-                "unscan",
-                "success",
-                "scanning",
-                "failed",
-                "download_failed",
-                "image_oversized",
-                "waiting_for_scan",
-                "image_scan_stop",
-            ],
-        )?;
-        let image_name = opt_str(&b, "image_name", 1, 255)?;
-        let image_version = opt_str(&b, "image_version", 1, 64)?;
-        let has_container = opt_bool(&b, "has_container")?;
-        let image_size = opt_i64(&b, "image_size")?;
-        let (u_from, u_to) =
-            (opt_i64(&b, "start_latest_update_time")?, opt_i64(&b, "end_latest_update_time")?);
-        let (s_from, s_to) = (opt_i64(&b, "start_latest_scan_time")?, opt_i64(&b, "end_latest_scan_time")?);
-        let vul_ids: Vec<&str> = match b.get("vul_id_list") {
-            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-            _ => Vec::new(),
-        };
-        let keep_image = |i: &&LocalImage| {
-            (operate_all || ids.iter().any(|id| *id == i.image_id))
-                && scan.is_none_or(|s| i.scan_status == s)
-                && image_name.is_none_or(|n| i.image_name.contains(n))
-                && image_version.is_none_or(|v| i.image_version == v)
-                && has_container.is_none_or(|h| h == (i.container_num > 0))
-                && image_size.is_none_or(|s| i.image_size == s)
-                && u_from.is_none_or(|f| i.latest_update_time >= f)
-                && u_to.is_none_or(|t| i.latest_update_time <= t)
-                && s_from.is_none_or(|f| i.latest_scan_time >= f)
-                && s_to.is_none_or(|t| i.latest_scan_time <= t)
-        };
-        let rows: Vec<Vec<String>> = emu
-            .data()
-            .images
+    known_project(&project_id)?;
+    require_write(who)?;
+    if headers.get("region").and_then(|v| v.to_str().ok()).is_none_or(str::is_empty) {
+        return Err(invalid("region", "the region header is required"));
+    }
+    if q.str("export_size").is_none() {
+        return Err(invalid("export_size", "required: an integer from 1 to 100000"));
+    }
+    let export_size = q.int("export_size", 1, 100_000, 0)? as usize;
+    let b = body_object(&body)?;
+    let operate_all = opt_bool(&b, "operate_all")?.unwrap_or(false);
+    let ids: Vec<String> = match b.get("image_id_list") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(a)) => a
             .iter()
-            .filter(keep_image)
-            .flat_map(|i| i.vulnerabilities.iter().map(move |v| (i, v)))
-            .filter(|(_, v)| vul_type.is_none_or(|t| v.vul_type == t))
-            .filter(|(_, v)| handle.is_none_or(|h| v.handle_status == h))
-            .filter(|(_, v)| vul_ids.is_empty() || vul_ids.contains(&v.vul_id.as_str()))
-            .take(export_size)
-            .map(|(i, v)| {
-                vec![
-                    i.image_name.clone(),
-                    i.image_version.clone(),
-                    i.image_id.clone(),
-                    v.vul_id.clone(),
-                    v.vul_name.clone(),
-                    v.vul_type.clone(),
-                    v.severity.clone(),
-                    v.handle_status.clone(),
-                    v.app_name.clone(),
-                    v.app_version.clone(),
-                    v.fixed_version.clone(),
-                ]
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or_else(|| invalid("image_id_list", "an array of strings"))
             })
-            .collect();
-        let total = rows.len();
-        let header: Vec<String> = VUL_COLUMNS.iter().map(|s| s.to_string()).collect();
-        let stamp = &emu.next_id()[..8];
-        let file = ("local-image-vulnerabilities.csv", csv(&header, &rows));
-        let task_id = start_task(
-            &emu,
-            format!("vul_vul_{stamp}_export_task"),
-            format!("hss-vul-vul-en-{stamp}.zip"),
-            file,
-        );
-        Ok(Json(json!({ "record_total_num": total, "task_id": task_id })).into_response())
+            .collect::<Result<_, _>>()?,
+        Some(_) => return Err(invalid("image_id_list", "an array of strings")),
     };
-    run().unwrap_or_else(|e| e)
+    if !operate_all && ids.is_empty() {
+        return Err(invalid("image_id_list", "required unless operate_all is true"));
+    }
+    let vul_type = opt_enum(&b, "vul_type", &["linux_vul", "app_vul"])?;
+    let handle = opt_enum(&b, "handle_status", &["unhandled", "handled"])?;
+    let scan = opt_enum(
+        &b,
+        "scan_status",
+        &[
+            "unscan",
+            "success",
+            "scanning",
+            "failed",
+            "download_failed",
+            "image_oversized",
+            "waiting_for_scan",
+            "image_scan_stop",
+        ],
+    )?;
+    let image_name = opt_str(&b, "image_name", 1, 255)?;
+    let image_version = opt_str(&b, "image_version", 1, 64)?;
+    let has_container = opt_bool(&b, "has_container")?;
+    let image_size = opt_i64(&b, "image_size")?;
+    let (u_from, u_to) = (opt_i64(&b, "start_latest_update_time")?, opt_i64(&b, "end_latest_update_time")?);
+    let (s_from, s_to) = (opt_i64(&b, "start_latest_scan_time")?, opt_i64(&b, "end_latest_scan_time")?);
+    let vul_ids: Vec<&str> = match b.get("vul_id_list") {
+        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let keep_image = |i: &&LocalImage| {
+        (operate_all || ids.iter().any(|id| *id == i.image_id))
+            && scan.is_none_or(|s| i.scan_status == s)
+            && image_name.is_none_or(|n| i.image_name.contains(n))
+            && image_version.is_none_or(|v| i.image_version == v)
+            && has_container.is_none_or(|h| h == (i.container_num > 0))
+            && image_size.is_none_or(|s| i.image_size == s)
+            && u_from.is_none_or(|f| i.latest_update_time >= f)
+            && u_to.is_none_or(|t| i.latest_update_time <= t)
+            && s_from.is_none_or(|f| i.latest_scan_time >= f)
+            && s_to.is_none_or(|t| i.latest_scan_time <= t)
+    };
+    let rows: Vec<Vec<String>> = emu
+        .data()
+        .images
+        .iter()
+        .filter(keep_image)
+        .flat_map(|i| i.vulnerabilities.iter().map(move |v| (i, v)))
+        .filter(|(_, v)| vul_type.is_none_or(|t| v.vul_type == t))
+        .filter(|(_, v)| handle.is_none_or(|h| v.handle_status == h))
+        .filter(|(_, v)| vul_ids.is_empty() || vul_ids.contains(&v.vul_id.as_str()))
+        .take(export_size)
+        .map(|(i, v)| {
+            vec![
+                i.image_name.clone(),
+                i.image_version.clone(),
+                i.image_id.clone(),
+                v.vul_id.clone(),
+                v.vul_name.clone(),
+                v.vul_type.clone(),
+                v.severity.clone(),
+                v.handle_status.clone(),
+                v.app_name.clone(),
+                v.app_version.clone(),
+                v.fixed_version.clone(),
+            ]
+        })
+        .collect();
+    let total = rows.len();
+    let header: Vec<String> = VUL_COLUMNS.iter().map(|s| s.to_string()).collect();
+    let stamp = &emu.next_id()[..8];
+    let file = ("local-image-vulnerabilities.csv", csv(&header, &rows));
+    let task_id =
+        start_task(&emu, format!("vul_vul_{stamp}_export_task"), format!("hss-vul-vul-en-{stamp}.zip"), file);
+    Ok(Json(json!({ "record_total_num": total, "task_id": task_id })).into_response())
 }
 
 /// `GET /v5/{project_id}/export-task/{task_id}` (§2.3). Every read counts for the task timing.

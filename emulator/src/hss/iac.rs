@@ -94,42 +94,39 @@ pub async fn list(
     State(emu): State<Arc<Emulator>>,
     Path(project_id): Path<String>,
     Query(q): Query<HashMap<String, String>>,
-) -> Response {
+) -> Result<Response, Response> {
     let q = QueryArgs(q);
-    let run = || -> Result<Response, Response> {
-        known_project(&project_id)?;
-        // offset, limit and scan_type are required here, unlike elsewhere in HSS.
-        for required in ["offset", "limit", "scan_type"] {
-            if q.str(required).is_none() {
-                return Err(invalid(required, "required"));
-            }
+    known_project(&project_id)?;
+    // offset, limit and scan_type are required here, unlike elsewhere in HSS.
+    for required in ["offset", "limit", "scan_type"] {
+        if q.str(required).is_none() {
+            return Err(invalid(required, "required"));
         }
-        let (offset, limit) = q.paging()?;
-        let scan_type = q.one_of("scan_type", &["manual_scan", "cicd_scan"])?.expect("checked");
-        let file_id = q.text("file_id", 1, 64)?;
-        let file_name = q.text("file_name", 1, 512)?;
-        let file_type = q.one_of("file_type", &["dockerfile", "k8s_yaml"])?;
-        q.one_of("risky", &["true", "false"])?;
-        let files: Vec<_> = emu
-            .iac_files(&project_id)
-            .into_iter()
-            .filter(|_| scan_type == "manual_scan")
-            .filter(|f| file_id.is_none_or(|id| f.file_id == id))
-            .filter(|f| file_name.is_none_or(|n| f.file_name.contains(n)))
-            .filter(|f| file_type.is_none_or(|t| f.file_type == t))
-            .collect();
-        let page: Vec<_> = files
-            .iter()
-            .rev()
-            .skip(offset)
-            .take(limit)
-            .map(|f| {
-                json!({"file_id": f.file_id, "file_name": f.file_name, "file_type": f.file_type, "risky": false,
-                       "risk_num": 0, "first_scan_time": 0, "last_scan_time": 0, "upload_file_time": f.upload_file_time,
-                       "cicd_id": "", "cicd_name": "", "scan_type": "manual_scan"})
-            })
-            .collect();
-        Ok(Json(json!({"total_num": files.len(), "data_list": page})).into_response())
-    };
-    run().unwrap_or_else(|e| e)
+    }
+    let (offset, limit) = q.paging()?;
+    let scan_type = q.one_of("scan_type", &["manual_scan", "cicd_scan"])?.expect("checked");
+    let file_id = q.text("file_id", 1, 64)?;
+    let file_name = q.text("file_name", 1, 512)?;
+    let file_type = q.one_of("file_type", &["dockerfile", "k8s_yaml"])?;
+    q.one_of("risky", &["true", "false"])?;
+    let files: Vec<_> = emu
+        .iac_files(&project_id)
+        .into_iter()
+        .filter(|_| scan_type == "manual_scan")
+        .filter(|f| file_id.is_none_or(|id| f.file_id == id))
+        .filter(|f| file_name.is_none_or(|n| f.file_name.contains(n)))
+        .filter(|f| file_type.is_none_or(|t| f.file_type == t))
+        .collect();
+    let page: Vec<_> = files
+        .iter()
+        .rev()
+        .skip(offset)
+        .take(limit)
+        .map(|f| {
+            json!({"file_id": f.file_id, "file_name": f.file_name, "file_type": f.file_type, "risky": false,
+                   "risk_num": 0, "first_scan_time": 0, "last_scan_time": 0, "upload_file_time": f.upload_file_time,
+                   "cicd_id": "", "cicd_name": "", "scan_type": "manual_scan"})
+        })
+        .collect();
+    Ok(Json(json!({"total_num": files.len(), "data_list": page})).into_response())
 }
