@@ -50,6 +50,18 @@ impl AppError {
         Self { field: Some(field.to_string()), ..Self::new(ErrorKind::Invalid, message) }
     }
 
+    /// A value the cloud's rules refused (checked before anything is sent), under the name the
+    /// form gives the field: `renames` maps the API's names to the form's where they differ.
+    pub fn refused(e: cloud::CloudError, renames: &[(&str, &'static str)]) -> Self {
+        match e {
+            cloud::CloudError::Invalid { field, rule } => {
+                let field = renames.iter().find(|(wire, _)| *wire == field).map_or(field, |(_, form)| form);
+                Self::invalid(field, rule.to_string())
+            }
+            other => Self::new(ErrorKind::Internal, other.to_string()),
+        }
+    }
+
     pub fn signed_out() -> Self {
         Self::new(ErrorKind::SignedOut, crate::i18n::t(crate::i18n::Key::ErrSignedOut))
     }
@@ -74,8 +86,14 @@ impl leptos::server_fn::error::FromServerFnError for AppError {
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         use leptos::server_fn::error::ServerFnErrorErr as E;
         match value {
-            // A request the server could not read is the caller's mistake, not ours.
-            E::Args(m) | E::Deserialization(m) => Self::new(ErrorKind::Invalid, m),
+            // A request the server could not read is the caller's mistake, not ours; the
+            // portal's own decoders (api/codec.rs) say which field.
+            E::Args(m) | E::Deserialization(m) => {
+                match serde_json::from_str::<crate::api::codec::BadInput>(&m) {
+                    Ok(bad) => Self { field: bad.field, ..Self::new(ErrorKind::Invalid, bad.message) },
+                    Err(_) => Self::new(ErrorKind::Invalid, m),
+                }
+            }
             E::Request(m) => {
                 Self::new(ErrorKind::Unavailable, format!("The portal could not be reached: {m}"))
             }

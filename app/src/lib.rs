@@ -5,7 +5,7 @@
 //! `ssr` feature, and never reaches the wasm build.
 
 pub mod api;
-mod components;
+pub mod components;
 pub mod dto;
 pub mod error;
 pub mod i18n;

@@ -33,9 +33,10 @@ impl Caller {
     }
 }
 
-fn header_value(field: &'static str, v: &str) -> Result<HeaderValue> {
-    HeaderValue::from_str(v)
-        .map_err(|_| CloudError::invalid(field, "contains characters a header cannot carry"))
+/// A header value, or the field it came from refused (no CR/LF or other bytes a header cannot
+/// carry).
+pub(crate) fn header_value(field: &'static str, v: &str) -> Result<HeaderValue> {
+    HeaderValue::from_str(v).map_err(|_| CloudError::invalid(field, crate::model::Rule::HeaderChars))
 }
 
 /// Headers the signature covers besides `host` and `x-sdk-date`, when the request has them.

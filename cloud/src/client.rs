@@ -3,7 +3,7 @@ use std::time::Duration;
 use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
-use crate::auth::Caller;
+use crate::auth::{header_value, Caller};
 use crate::limits::RateLimiter;
 use crate::{CloudError, Endpoints, Result, Service};
 
@@ -175,10 +175,7 @@ impl CloudClient {
     /// Path of a service call: `/v5/{project_id}/…` with the project id checked, since it is
     /// put into the URL.
     pub(crate) fn project_path(caller: &Caller, version: &str, rest: &str) -> Result<String> {
-        let id = &caller.project_id;
-        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-            return Err(CloudError::invalid("project_id", "1 to 64 letters, digits or '-'"));
-        }
+        let id = crate::model::path_id("project_id", &caller.project_id)?;
         Ok(format!("/{version}/{id}{rest}"))
     }
 
@@ -188,11 +185,6 @@ impl CloudClient {
         serde_json::from_slice(&bytes)
             .map_err(|e| CloudError::Decode { service: name, message: e.to_string() })
     }
-}
-
-fn header_value(field: &'static str, v: &str) -> Result<reqwest::header::HeaderValue> {
-    reqwest::header::HeaderValue::from_str(v)
-        .map_err(|_| CloudError::invalid(field, "contains characters a header cannot carry"))
 }
 
 /// Passes a 2xx answer on; turns any other into [`CloudError::Api`] with the body's code.

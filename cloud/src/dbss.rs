@@ -1,141 +1,18 @@
-//! DBSS v1: audit instances and privacy-data masking rules (API reference §3).
+//! DBSS v1 calls: audit instances and privacy-data masking rules (API reference §3). The types
+//! are [`crate::model::dbss`]'s, re-exported here.
 
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::client::Op;
-use crate::validate::{path_id, range, text, wire_enum};
+pub use crate::model::dbss::*;
+use crate::model::{path_id, path_ids, range};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
 
-wire_enum! {
-    OnOff { On => "ON", Off => "OFF" }
-}
-wire_enum! {
-    /// `BUILD_IN` rules can only be switched; `USER_DEFINE` ones can be edited and deleted.
-    RuleType { BuildIn => "BUILD_IN", UserDefine => "USER_DEFINE" }
-}
-wire_enum! {
-    InstanceStatus {
-        Shutoff => "SHUTOFF", Active => "ACTIVE", Deleting => "DELETING", Build => "BUILD", Deleted => "DELETED",
-        Error => "ERROR", Hawait => "HAWAIT", Frozen => "FROZEN", Upgrading => "UPGRADING",
-    }
-}
-
-/// The instance-wide switches.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum InstanceSwitch {
-    /// "Mask privacy data" in audit results.
-    Masking,
-    /// "Store result sets" of audited statements.
-    ResultSet,
-}
-
-impl InstanceSwitch {
-    fn path(self) -> &'static str {
-        match self {
-            InstanceSwitch::Masking => "/sensitive/mask/switch",
-            InstanceSwitch::ResultSet => "/sensitive/result/switch",
-        }
-    }
-}
-
-/// Which list API: the spec's (`/dbss/audit/sensitive/masks`, limit ≤ 10000, marked for
-/// retirement) or the newer one (`/audit/{id}/sensitive/mask/rule`, limit ≤ 1000).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RulesApi {
-    Spec,
-    New,
-}
-
-impl RulesApi {
-    pub fn max_limit(self) -> i64 {
-        match self {
-            RulesApi::Spec => 10_000,
-            RulesApi::New => 1_000,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AuditInstance {
-    pub id: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub comment: String,
-    #[serde(default)]
-    pub specification: String,
-    #[serde(default)]
-    pub resource_spec_code: String,
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub charge_model: String,
-    pub status: Option<InstanceStatus>,
-    #[serde(default)]
-    pub task: String,
-    #[serde(default)]
-    pub cpu: i64,
-    #[serde(default)]
-    pub ram: i64,
-    #[serde(default)]
-    pub database_limit: i64,
-    #[serde(default)]
-    pub connect_ip: String,
-    #[serde(default)]
-    pub zone: String,
-    #[serde(default)]
-    pub created: String,
-    #[serde(default)]
-    pub expired: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AuditInstanceList {
-    #[serde(default)]
-    pub servers: Vec<AuditInstance>,
-    #[serde(default)]
-    pub total: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MaskRule {
-    pub id: String,
-    pub name: String,
-    #[serde(rename = "type")]
-    pub kind: RuleType,
-    #[serde(default)]
-    pub regex: String,
-    #[serde(default)]
-    pub mask_value: String,
-    pub status: OnOff,
-    /// Layout undocumented ("UTC"); kept as the cloud sends it.
-    #[serde(default)]
-    pub operate_time: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MaskRuleList {
-    #[serde(default)]
-    pub rules: Vec<MaskRule>,
-    #[serde(default)]
-    pub total: i64,
-}
-
-/// A custom rule as created or edited. Length limits are undocumented; we choose 1–255 for
-/// each field (the emulator enforces the same), and the regex must be non-empty.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct MaskRuleInput {
-    pub rule_name: String,
-    pub mask_regex: String,
-    pub mask_value: String,
-}
-
-impl MaskRuleInput {
-    pub fn validate(&self) -> Result<()> {
-        text("rule_name", &self.rule_name, 1, 255)?;
-        text("mask_regex", &self.mask_regex, 1, 255)?;
-        text("mask_value", &self.mask_value, 1, 255)
+fn switch_path(which: InstanceSwitch) -> &'static str {
+    match which {
+        InstanceSwitch::Masking => "/sensitive/mask/switch",
+        InstanceSwitch::ResultSet => "/sensitive/result/switch",
     }
 }
 
@@ -291,10 +168,7 @@ impl CloudClient {
         ids: &[String],
         status: OnOff,
     ) -> Result<()> {
-        range("ids", ids.len() as i64, 1, 1000)?;
-        for id in ids {
-            path_id("ids", id)?;
-        }
+        path_ids("ids", ids, 1, MAX_SWITCH_IDS)?;
         let id = path_id("instance_id", instance_id)?;
         let path = Self::project_path(caller, "v2", &format!("/audit/{id}/sensitive/mask/rule/switch"))?;
         self.dbss_change(
@@ -314,7 +188,7 @@ impl CloudClient {
         instance_id: &str,
         which: InstanceSwitch,
     ) -> Result<OnOff> {
-        let path = instance_path(caller, instance_id, which.path())?;
+        let path = instance_path(caller, instance_id, switch_path(which))?;
         let resp = self.dbss_send("dbss_switch", caller, Method::GET, &path, None).await?;
         Ok(Self::json::<SwitchAnswer>(Service::Dbss, resp).await?.status)
     }
@@ -327,7 +201,7 @@ impl CloudClient {
         which: InstanceSwitch,
         status: OnOff,
     ) -> Result<()> {
-        let path = instance_path(caller, instance_id, which.path())?;
+        let path = instance_path(caller, instance_id, switch_path(which))?;
         let body = Some(serde_json::json!({ "status": status }));
         self.dbss_change("dbss_set_switch", caller, Method::POST, &path, body).await
     }

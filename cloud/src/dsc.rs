@@ -1,93 +1,15 @@
-//! DSC, whose hosts are named `sdg` (API reference §4): scan jobs, security levels, export
-//! buckets, classification results and their export.
+//! DSC calls; its hosts are named `sdg` (API reference §4). The types are
+//! [`crate::model::dsc`]'s, re-exported here.
 
 use reqwest::Method;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use url::Url;
 
 use crate::client::Op;
 use crate::hss::Download;
-use crate::validate::{opt_text, path_id, range, wire_enum};
+pub use crate::model::dsc::*;
+use crate::model::{opt_text, path_id, range, Rule};
 use crate::{Caller, CloudClient, CloudError, Result, Service};
-
-wire_enum! {
-    ScanJobStatus {
-        Init => "INIT", Waiting => "WAITING", Running => "RUNNING", Failed => "FAILED", Stopped => "STOPPED",
-        Finished => "FINISHED", Terminated => "TERMINATED",
-    }
-}
-wire_enum! {
-    AssetType { Database => "DATABASE", Obs => "OBS", Bigdata => "BIGDATA" }
-}
-
-/// Export status. Only FINISHED is documented; anything else the service says is kept verbatim.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(from = "String", into = "String")]
-pub enum ExportStatus {
-    Running,
-    Finished,
-    Failed,
-    Other(String),
-}
-
-impl From<String> for ExportStatus {
-    fn from(s: String) -> Self {
-        match s.as_str() {
-            "RUNNING" | "WAITING" | "INIT" => ExportStatus::Running,
-            "FINISHED" | "SUCCESS" => ExportStatus::Finished,
-            "FAILED" | "FAILURE" | "STOPPED" | "TERMINATED" => ExportStatus::Failed,
-            _ => ExportStatus::Other(s),
-        }
-    }
-}
-
-impl From<ExportStatus> for String {
-    fn from(s: ExportStatus) -> String {
-        match s {
-            ExportStatus::Running => "RUNNING".into(),
-            ExportStatus::Finished => "FINISHED".into(),
-            ExportStatus::Failed => "FAILED".into(),
-            ExportStatus::Other(o) => o,
-        }
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScanJob {
-    pub id: String,
-    pub name: String,
-    #[serde(default)]
-    pub cycle: String,
-    pub status: Option<ScanJobStatus>,
-    #[serde(default)]
-    pub last_run_time: i64,
-    #[serde(default)]
-    pub create_time: i64,
-    #[serde(default)]
-    pub security_level_name: String,
-    #[serde(default)]
-    pub security_level_color: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ScanJobList {
-    #[serde(default)]
-    pub tasks: Vec<ScanJob>,
-    #[serde(default)]
-    pub total: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct JobSecurityLevel {
-    pub security_level_id: String,
-    pub security_level_name: String,
-    #[serde(default)]
-    pub security_level_color: i64,
-    #[serde(default)]
-    pub count: i64,
-    #[serde(default)]
-    pub percent: f64,
-}
 
 #[derive(Deserialize)]
 struct JobLevels {
@@ -95,153 +17,10 @@ struct JobLevels {
     security_level_list: Vec<JobSecurityLevel>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ExportBucket {
-    pub bucket_name: String,
-    #[serde(default)]
-    pub asset_name: String,
-    #[serde(default)]
-    pub bucket_location: String,
-    #[serde(default)]
-    pub is_deleted: bool,
-}
-
 #[derive(Deserialize)]
 struct Buckets {
     #[serde(default)]
     buckets: Vec<ExportBucket>,
-}
-
-/// Filters shared by the result list, the per-job levels and the export.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ResultFilter {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keyword: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_type: Option<AssetType>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub asset_id: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub security_level_ids: Vec<String>,
-}
-
-impl ResultFilter {
-    fn validate(&self) -> Result<()> {
-        opt_text("keyword", self.keyword.as_deref(), 1, 255)?;
-        opt_text("asset_id", self.asset_id.as_deref(), 1, 128)?;
-        range("security_level_ids", self.security_level_ids.len() as i64, 0, 100)
-    }
-
-    fn query(&self) -> Vec<(&'static str, String)> {
-        let mut q = Vec::new();
-        if let Some(k) = &self.keyword {
-            q.push(("keyword", k.clone()));
-        }
-        if let Some(t) = self.asset_type {
-            q.push(("asset_type", t.as_str().to_string()));
-        }
-        if let Some(a) = &self.asset_id {
-            q.push(("asset_id", a.clone()));
-        }
-        for id in &self.security_level_ids {
-            q.push(("security_level_ids", id.clone()));
-        }
-        q
-    }
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MatchedExample {
-    #[serde(default)]
-    pub line_number: i64,
-    #[serde(default)]
-    pub matched_content: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MatchInfo {
-    #[serde(default)]
-    pub rule_name: String,
-    #[serde(default)]
-    pub classification_name: String,
-    #[serde(default)]
-    pub matched_examples: Vec<MatchedExample>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Classification {
-    pub id: String,
-    #[serde(default)]
-    pub asset_name: String,
-    #[serde(default)]
-    pub asset_type: String,
-    #[serde(default)]
-    pub object_full_path: String,
-    #[serde(default)]
-    pub security_level_name: String,
-    #[serde(default)]
-    pub security_level_id: String,
-    #[serde(default)]
-    pub security_level_color: i64,
-    #[serde(default)]
-    pub scan_time: i64,
-    #[serde(default)]
-    pub match_info: Vec<MatchInfo>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ClassificationList {
-    #[serde(default)]
-    pub total: i64,
-    #[serde(default)]
-    pub classification_list: Vec<Classification>,
-}
-
-/// The export's body; every field optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct ResultExport {
-    #[serde(flatten)]
-    pub filter: ResultFilter,
-    /// The OBS bucket that stores the file (one of [`CloudClient::dsc_export_buckets`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub bucket_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub database_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub table_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filter_bucket_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mask: Option<bool>,
-    /// Epoch milliseconds (the unit is undocumented; we choose HSS's).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_time: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ExportState {
-    pub status: ExportStatus,
-    #[serde(default)]
-    pub job_name: String,
-    #[serde(default)]
-    pub asset_type: String,
-    #[serde(default)]
-    pub asset_name: String,
-    #[serde(default)]
-    pub bucket_name: String,
-    #[serde(default)]
-    pub file_name: String,
-    /// A string in the docs; kept as sent.
-    #[serde(default, deserialize_with = "string_or_number")]
-    pub start_time: String,
-}
-
-fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<String, D::Error> {
-    Ok(match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => s,
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    })
 }
 
 #[derive(Deserialize)]
@@ -333,10 +112,7 @@ impl CloudClient {
         job_id: &str,
         export: &ResultExport,
     ) -> Result<ExportState> {
-        export.filter.validate()?;
-        opt_text("bucket_name", export.bucket_name.as_deref(), 1, 255)?;
-        opt_text("database_name", export.database_name.as_deref(), 1, 255)?;
-        opt_text("table_name", export.table_name.as_deref(), 1, 255)?;
+        export.validate()?;
         let path = job_path(caller, job_id, "/classification-results/export-tasks")?;
         let req = self.request(Method::POST, Service::Dsc, &caller.region, &path)?.json(export);
         let resp = self.call(Op::write(Service::Dsc, "dsc_create_export"), caller, req).await?;
@@ -362,7 +138,7 @@ impl CloudClient {
     /// on the configured DSC endpoint are fetched, so a URL in an answer cannot make the portal
     /// call anywhere else. No credentials are sent: the URL carries its own authorisation.
     pub async fn dsc_fetch_export(&self, caller: &Caller, url: &str) -> Result<Download> {
-        let url = Url::parse(url).map_err(|_| CloudError::invalid("url", "not a URL"))?;
+        let url = Url::parse(url).map_err(|_| CloudError::invalid("url", Rule::ForeignUrl))?;
         let endpoint = self.endpoints().base(Service::Dsc, &caller.region)?;
         let same_as_endpoint = url.scheme() == endpoint.scheme()
             && url.host_str() == endpoint.host_str()
@@ -372,7 +148,7 @@ impl CloudClient {
                 .host_str()
                 .is_some_and(|h| h.ends_with(".myhuaweicloud.com") || h.ends_with(".myhuaweicloud.eu"));
         if !same_as_endpoint && !huawei {
-            return Err(CloudError::invalid("url", "the download URL is not on a Huawei Cloud host"));
+            return Err(CloudError::invalid("url", Rule::ForeignUrl));
         }
         let file_name =
             url.path_segments().and_then(|s| s.last()).filter(|s| !s.is_empty()).map(str::to_string);

@@ -233,9 +233,9 @@ impl Endpoints {
 }
 
 fn parse_url(what: &'static str, value: &str) -> Result<Url> {
-    let url = Url::parse(value).map_err(|e| CloudError::invalid(what, format!("not a URL: {e}")))?;
+    let url = Url::parse(value).map_err(|_| CloudError::invalid(what, crate::model::Rule::Url))?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(CloudError::invalid(what, "must be an http or https URL"));
+        return Err(CloudError::invalid(what, crate::model::Rule::Url));
     }
     Ok(url)
 }

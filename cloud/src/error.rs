@@ -1,5 +1,11 @@
+//! The crate's one error type. Browser-safe: the form checks in [`crate::model`] return it too.
+
+#[cfg(feature = "client")]
 use reqwest::StatusCode;
+#[cfg(feature = "client")]
 use serde_json::Value;
+
+use crate::model::Rule;
 
 pub type Result<T> = std::result::Result<T, CloudError>;
 
@@ -10,8 +16,8 @@ pub enum CloudError {
     #[error("{service} answered {status}: {code}: {message}")]
     Api { service: &'static str, status: u16, code: String, message: String, request_id: Option<String> },
     /// A value was refused before the request left: names the field and what is allowed.
-    #[error("{field}: {message}")]
-    Invalid { field: &'static str, message: String },
+    #[error("{field}: {rule}")]
+    Invalid { field: &'static str, rule: Rule },
     /// The client's own limiter held the call back, to stay within the cloud's rate limit.
     #[error("{service} allows only a few calls a minute; try again in {} s", retry_after.as_secs().max(1))]
     Throttled { service: &'static str, retry_after: std::time::Duration },
@@ -27,8 +33,8 @@ pub enum CloudError {
 }
 
 impl CloudError {
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
-        Self::Invalid { field, message: message.into() }
+    pub fn invalid(field: &'static str, rule: Rule) -> Self {
+        Self::Invalid { field, rule }
     }
 
     /// HTTP status of a cloud answer, when there was one.
@@ -47,6 +53,7 @@ impl CloudError {
     }
 
     /// Builds the error for a non-2xx answer from whatever body the service sent.
+    #[cfg(feature = "client")]
     pub(crate) fn from_response(
         service: &'static str,
         status: StatusCode,
@@ -67,6 +74,7 @@ impl CloudError {
     }
 }
 
+#[cfg(feature = "client")]
 /// Finds `(code, message)` in the error shapes Huawei services use, in the order the official
 /// SDK tries them: top-level `error_code`/`error_msg`, then `code`/`message`, then the same pairs
 /// in any nested object (for example Keystone's `{"error":{"code":401,"message":…}}`).
@@ -75,6 +83,7 @@ pub(crate) fn parse_error_body(body: &[u8]) -> Option<(String, String)> {
     find_pair(&value, 0)
 }
 
+#[cfg(feature = "client")]
 fn find_pair(value: &Value, depth: usize) -> Option<(String, String)> {
     let obj = value.as_object()?;
     for (code_key, msg_key) in [("error_code", "error_msg"), ("code", "message")] {
@@ -92,7 +101,7 @@ fn find_pair(value: &Value, depth: usize) -> Option<(String, String)> {
     obj.values().find_map(|v| find_pair(v, depth + 1))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "client"))]
 mod tests {
     use super::*;
 

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use time::OffsetDateTime;
 
+use crate::model::{range, required_text, Rule};
 use crate::signer::AkSk;
 use crate::{CloudClient, CloudError, Result, Secret, Service};
 
@@ -33,28 +34,21 @@ pub struct MfaCode {
 
 impl PasswordLogin {
     fn validate(&self) -> Result<()> {
-        non_empty_max("domain", &self.domain, 64)?;
-        non_empty_max("user", &self.user, 64)?;
+        required_text("domain", &self.domain, 64)?;
+        required_text("user", &self.user, 64)?;
         if self.password.is_empty() || self.password.expose().len() > 1024 {
-            return Err(CloudError::invalid("password", "must be 1 to 1024 characters"));
+            return Err(CloudError::invalid("password", Rule::Length { min: 1, max: 1024 }));
         }
-        non_empty_max("region", &self.project_name, 64)?;
+        required_text("region", &self.project_name, 64)?;
         if let Some(mfa) = &self.mfa {
-            non_empty_max("mfa_user_id", &mfa.user_id, 64)?;
+            required_text("mfa_user_id", &mfa.user_id, 64)?;
             let code = mfa.passcode.expose();
             if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(CloudError::invalid("passcode", "must be the 6 digits your MFA device shows"));
+                return Err(CloudError::invalid("passcode", Rule::Passcode));
             }
         }
         Ok(())
     }
-}
-
-fn non_empty_max(field: &'static str, value: &str, max: usize) -> Result<()> {
-    if value.trim().is_empty() || value.chars().count() > max {
-        return Err(CloudError::invalid(field, format!("must be 1 to {max} characters")));
-    }
-    Ok(())
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -163,7 +157,7 @@ impl CloudClient {
 
     /// Re-scopes a token to another project of the same account (`methods: ["token"]`).
     pub async fn iam_rescope(&self, region: &str, token: &Secret, project_id: &str) -> Result<IssuedToken> {
-        non_empty_max("project_id", project_id, 64)?;
+        required_text("project_id", project_id, 64)?;
         let body = json!({"auth": {
             "identity": {"methods": ["token"], "token": {"id": token.expose()}},
             "scope": {"project": {"id": project_id}}
@@ -186,7 +180,7 @@ impl CloudClient {
         token: &Secret,
         duration_seconds: i64,
     ) -> Result<TemporaryKeys> {
-        crate::validate::range("duration_seconds", duration_seconds, 900, 86_400)?;
+        range("duration_seconds", duration_seconds, 900, 86_400)?;
         let body = json!({"auth": {"identity": {"methods": ["token"], "token": {"duration_seconds": duration_seconds}}}});
         let req = self
             .request(Method::POST, Service::Iam, region, "/v3.0/OS-CREDENTIAL/securitytokens")?
@@ -208,7 +202,7 @@ impl CloudClient {
     /// `GET /v3/auth/tokens`: checks a token a user pasted in and reads its scope.
     pub async fn iam_validate_token(&self, region: &str, token: &Secret) -> Result<TokenInfo> {
         if token.is_empty() || token.expose().len() > 32768 {
-            return Err(CloudError::invalid("token", "must be 1 to 32768 characters"));
+            return Err(CloudError::invalid("token", Rule::Length { min: 1, max: 32768 }));
         }
         let req = self
             .request(Method::GET, Service::Iam, region, "/v3/auth/tokens")?

@@ -92,7 +92,7 @@ test("vulnerabilities of two chosen local images", async ({ page }) => {
   for (let i = 0; i < 10 && chosen.length < 2; i++) {
     const vuls = parseInt((await rows.nth(i).locator("td").nth(4).innerText()).trim(), 10);
     if (vuls > 0) {
-      chosen.push({ id: (await rows.nth(i).getAttribute("data-image-id"))!, vuls });
+      chosen.push({ id: (await rows.nth(i).getAttribute("data-id"))!, vuls });
       await rows.nth(i).getByRole("checkbox").check();
     }
   }

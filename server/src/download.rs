@@ -2,9 +2,11 @@
 //! the browser, chunk by chunk, never holding the whole file. Only the user who created the
 //! export may fetch it. A failure is a small page that says what happened and links back.
 
-use app::dto::exports::{TaskKind, TaskStatus};
+use app::dto::tasks::TaskStatus;
 use app::error::{AppError, ErrorKind};
-use app::ssr::{exports::owned, from_cloud, now_ms, session, store_failed, AppState, Portal};
+use app::ssr::exports::fetch_file;
+use app::ssr::tasks::owned;
+use app::ssr::{from_cloud, now_ms, session, store_failed, AppState, Portal};
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -48,21 +50,8 @@ async fn stream(portal: &Portal, session: &Session, id: &str) -> Result<Response
             ),
         ));
     }
-    let caller = session::caller_for(portal, &auth)?;
-    let fetched = match task.kind {
-        TaskKind::HssContainers | TaskKind::HssLocalVuls => {
-            let file_id = task.file_id.as_deref().unwrap_or_default();
-            portal.cloud.hss_download(&caller, file_id).await
-        }
-        TaskKind::DscResults => match portal.cloud.dsc_download_url(&caller, &task.cloud_task_id).await {
-            Ok(url) => portal.cloud.dsc_fetch_export(&caller, &url).await,
-            Err(e) => Err(e),
-        },
-        TaskKind::ClusterScan | TaskKind::IacScan => {
-            return Err(refused(ErrorKind::Invalid, "A scan task has no file; its results are on its page."))
-        }
-    };
-    let download = match fetched {
+    let caller = auth.caller(portal)?;
+    let download = match fetch_file(portal, &caller, &task).await {
         Ok(d) => d,
         Err(e) if gone(&e) => {
             portal.tasks.mark_file_gone(&task.id).await.map_err(store_failed)?;
@@ -111,6 +100,11 @@ fn attachment(download: Download, name: &str) -> Response {
     resp
 }
 
+/// RFC 5987's `attr-char` kept as is; everything else (quotes, slashes, control characters,
+/// non-ASCII) percent-encoded.
+const ATTR_CHAR: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
 /// `attachment; filename="…"; filename*=UTF-8''…`: an ASCII fallback for old clients, the exact
 /// name (RFC 5987) for the rest. Quotes, slashes and control characters never pass.
 fn content_disposition(name: &str) -> String {
@@ -124,13 +118,7 @@ fn content_disposition(name: &str) -> String {
             }
         })
         .collect();
-    let encoded: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
+    let encoded = percent_encoding::utf8_percent_encode(name, ATTR_CHAR);
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 

@@ -5,16 +5,17 @@ mod assets;
 pub mod config;
 mod download;
 mod health;
-pub mod history;
 mod keys;
 mod middleware;
 mod storage;
+pub mod task_store;
 pub mod tracker;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use app::dto::{DemoAccount, DemoLogin};
+use app::ssr::cache::{self, ListCache};
 use app::ssr::vault::TokenVault;
 use app::ssr::{AppState, Portal};
 use app::{shell, App};
@@ -91,17 +92,18 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let pool = storage::connect(&config.database_url()).await?;
     let store = storage::session_store(pool.clone()).await?;
     spawn_expired_session_cleanup(store.clone());
-    let tasks = history::SqliteTaskStore::new(pool.clone()).await?;
+    let tasks = Arc::new(task_store::SqliteTaskStore::new(pool.clone()).await?);
 
     let portal = Portal {
         cloud,
         vault: TokenVault::new(&key),
         demo: config.is_demo().then(demo_login),
         session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
-        tasks: Arc::new(tasks),
+        tasks: tasks.clone(),
+        preferences: tasks,
         tracker: Arc::new(tokio::sync::Notify::new()),
-        lists: app::ssr::lists::ListCache::new(LIST_CACHE_TTL),
-        scan_cache: app::ssr::lists::ListCache::new(app::ssr::scans::SCAN_CACHE),
+        lists: ListCache::new(cache::LIST_TTL),
+        scan_cache: ListCache::new(cache::SCAN_TTL),
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), config.tracker());
@@ -165,9 +167,6 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
 
     Ok(Built { router, pool, emulator, tracker, portal })
 }
-
-/// How long a picker's copy of a cloud list is reused (HSS allows 5 list calls a minute).
-const LIST_CACHE_TTL: Duration = Duration::from_secs(60);
 
 fn demo_login() -> DemoLogin {
     DemoLogin {

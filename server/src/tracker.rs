@@ -1,5 +1,6 @@
-//! The background tracker: follows every running export until it succeeds or fails, for all
+//! The background tracker: follows every running task until it succeeds or fails, for all
 //! users at once, whatever the number of open pages (pages read the history, never the cloud).
+//! It only schedules: what to ask the cloud for each kind of task is `app::ssr::tasks::check`.
 //!
 //! The database is the queue: each running task carries its next poll time, so a restart picks
 //! up where the last process stopped. HSS allows 5 calls a minute per user per API; the tracker
@@ -10,14 +11,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::dto::exports::TaskKind;
-use app::ssr::history::{Progress, Task};
-use app::ssr::lists::list_key;
-use app::ssr::scans::{task_key, TASK_SNAPSHOT};
+use app::ssr::follow::check;
+use app::ssr::tasks::{Progress, Task};
 use app::ssr::{now_ms, Portal};
-use cloud::dsc::ExportStatus;
-use cloud::hss::{ExportTaskStatus, TaskQuery, TaskStatus as ScanStatus, TaskType};
-use cloud::{Caller, CloudError, Credentials};
+use cloud::CloudError;
 use tokio::task::JoinSet;
 
 #[derive(Clone, Debug)]
@@ -67,12 +64,8 @@ const IDLE_CHECK_MS: i64 = 30_000;
 /// Running tasks taken per round.
 const ROUND: u32 = 200;
 
-/// How long a scan task's page may show the tracker's last snapshot: past the tracker's longest
-/// wait between two looks, so while it follows a task the page never asks the cloud itself.
-const SNAPSHOT_TTL: Duration = Duration::from_secs(150);
-
 pub const NOTE_SIGN_IN: &str =
-    "Waiting for you to sign in again: the sign-in that started this export has expired.";
+    "Waiting for you to sign in again: the sign-in that started this task has expired.";
 
 struct Tracker {
     portal: Arc<Portal>,
@@ -85,21 +78,10 @@ fn ms(d: Duration) -> i64 {
     d.as_millis() as i64
 }
 
-/// The task list API also serves the scan pages: the tracker takes half the user's budget for
-/// it, so pages opened meanwhile still get their calls.
-fn spacing(config: &TrackerConfig, kind: TaskKind) -> Duration {
-    match kind {
-        TaskKind::ClusterScan | TaskKind::IacScan => config.spacing * 2,
-        _ => config.spacing,
-    }
-}
-
-fn api(kind: TaskKind) -> &'static str {
-    match kind {
-        TaskKind::HssContainers | TaskKind::HssLocalVuls => "hss_export_status",
-        TaskKind::DscResults => "dsc_export_status",
-        TaskKind::ClusterScan | TaskKind::IacScan => "hss_list_tasks",
-    }
+/// The least time between two of a user's polls of `task`'s status API: the spacing, times the
+/// API's share (APIs the pages also read leave them the other slots).
+fn spacing(config: &TrackerConfig, task: &Task) -> Duration {
+    config.spacing * task.kind.status_api().share
 }
 
 /// What a poll asks of the user's next slot besides the normal spacing.
@@ -115,7 +97,7 @@ struct Outcome {
 
 impl Tracker {
     async fn run(mut self) {
-        tracing::info!("export tracker started");
+        tracing::info!("task tracker started");
         loop {
             let now = now_ms();
             match self.portal.tasks.due(now, ROUND).await {
@@ -138,7 +120,7 @@ impl Tracker {
         let mut polls = JoinSet::new();
         for task in due {
             let now = now_ms();
-            let key = (format!("{}/{}", task.owner.domain_id, task.owner.user_id), api(task.kind));
+            let key = (task.owner.user_key(), task.kind.status_api().name);
             let slot = self.slots.get(&key).copied().unwrap_or(0);
             if slot > now {
                 if let Err(e) = self.portal.tasks.defer(&task.id, slot).await {
@@ -146,7 +128,7 @@ impl Tracker {
                 }
                 continue;
             }
-            self.slots.insert(key.clone(), now + ms(spacing(&self.config, task.kind)));
+            self.slots.insert(key.clone(), now + ms(spacing(&self.config, &task)));
             if polls.len() >= self.config.concurrency {
                 if let Some(Ok(done)) = polls.join_next().await {
                     self.finish(done).await;
@@ -185,7 +167,7 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
         note,
         error,
     };
-    let gap = spacing(config, task.kind);
+    let gap = spacing(config, &task);
     let outcome = |progress, hold_until| Outcome {
         id: id.clone(),
         progress,
@@ -201,104 +183,24 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
         );
         return outcome(Progress::Failed { reason }, None);
     }
-    let token = match task.sealed_token.as_deref().filter(|_| task.token_expires_at * 1000 > now) {
-        Some(sealed) => portal.vault.open(sealed).ok(),
-        None => None,
-    };
-    let Some(token) = token else {
+    let Some(caller) = task.caller(portal, now) else {
         // Nothing to call with; a new sign-in of this user hands the task a fresh token.
         return outcome(pending(ms(config.max_backoff), Some(NOTE_SIGN_IN.into()), false), None);
-    };
-    let caller = Caller {
-        region: task.owner.region.clone(),
-        project_id: task.owner.project_id.clone(),
-        credentials: Credentials::Token(token),
     };
     let interval = ((now - task.created_at) / 4).clamp(ms(config.min_interval), ms(config.max_interval));
     let backoff = (ms(config.min_interval) << task.poll_errors.clamp(0, 10)).min(ms(config.max_backoff));
 
-    let answer = match task.kind {
-        TaskKind::HssContainers | TaskKind::HssLocalVuls => {
-            portal.cloud.hss_export_status(&caller, &task.cloud_task_id).await.map(|s| match s.task_status {
-                ExportTaskStatus::Running => None,
-                ExportTaskStatus::Success => {
-                    Some(Progress::Succeeded { file_id: s.file_id, file_name: s.file_name })
-                }
-                ExportTaskStatus::Failure => Some(Progress::Failed {
-                    reason: format!(
-                        "HSS reported the export as failed (task {}). Try again, perhaps with fewer rows; \
-                         if it keeps failing, give Huawei Cloud support the task id {}.",
-                        if s.task_name.is_empty() { &s.task_id } else { &s.task_name },
-                        s.task_id
-                    ),
-                }),
-            })
-        }
-        TaskKind::DscResults => {
-            portal.cloud.dsc_export_status(&caller, &task.cloud_task_id).await.map(|s| match s.status {
-                ExportStatus::Finished => Some(Progress::Succeeded {
-                    file_id: None,
-                    file_name: Some(s.file_name).filter(|n| !n.is_empty()),
-                }),
-                ExportStatus::Failed => Some(Progress::Failed {
-                    reason: format!("DSC reported the export of job {} as failed. Try again.", s.job_name),
-                }),
-                ExportStatus::Running | ExportStatus::Other(_) => None,
-            })
-        }
-        TaskKind::ClusterScan | TaskKind::IacScan => {
-            let task_type =
-                if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
-            let mut q = TaskQuery::new(task_type);
-            q.task_id = Some(task.cloud_task_id.clone());
-            portal.cloud.hss_list_tasks(&caller, &q).await.map(|list| {
-                let progress = scan_progress(list.data_list.first());
-                // The task's page shows this snapshot instead of asking the cloud again.
-                let owner = &task.owner;
-                let who = task_key(
-                    &list_key(&owner.domain_id, &owner.user_id, &owner.project_id),
-                    task_type,
-                    &task.cloud_task_id,
-                );
-                portal.scan_cache.put(&who, TASK_SNAPSHOT, list, SNAPSHOT_TTL);
-                progress
-            })
-        }
-    };
-    match answer {
+    match check(portal, &caller, &task).await {
         Ok(Some(done)) => outcome(done, None),
         Ok(None) => outcome(pending(interval, None, false), None),
         Err(e) => {
             let (progress, hold) = on_error(&e, config, now, interval, backoff, task.poll_errors);
             if !matches!(progress, Progress::Pending { error: false, .. }) {
-                tracing::info!(id = %task.id, error = %e, "export status check failed");
+                tracing::info!(id = %task.id, error = %e, "task status check failed");
             }
             outcome(progress, hold)
         }
     }
-}
-
-/// A scan task's state as the history records it: done when HSS says finished; failed when
-/// any cluster or file failed (the task page tells which, and offers a retry).
-fn scan_progress(task: Option<&cloud::hss::Task>) -> Option<Progress> {
-    let Some(t) = task else {
-        return Some(Progress::Failed { reason: "HSS no longer lists this task.".into() });
-    };
-    if t.task_status != ScanStatus::Finished {
-        return None;
-    }
-    let (failed, total, what) = match (&t.cluster_scan_info, &t.iac_scan_info) {
-        (Some(c), _) => (c.failed_cluster_num, c.failed_cluster_num + c.success_cluster_num, "clusters"),
-        (_, Some(i)) => (i.failed_file_num, i.failed_file_num + i.success_file_num, "files"),
-        _ => (0, 0, "items"),
-    };
-    Some(if failed > 0 {
-        Progress::Failed {
-            reason: format!("{failed} of {total} {what} failed; open the task to see why and retry."),
-        }
-    } else {
-        Progress::Succeeded { file_id: None, file_name: None }
-    })
 }
 
 fn on_error(

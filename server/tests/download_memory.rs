@@ -1,6 +1,7 @@
 //! A 100 MB export streams through the portal without the server's memory growing by its size.
 //! Alone in its own test binary, so no other test's allocations blur the measurement.
 
+#[path = "portal/common.rs"]
 mod common;
 
 use std::time::Duration;

@@ -1,13 +1,15 @@
-//! Exports and their history: `/api/exports/*`. The create calls take JSON (nested forms); the
-//! rest take plain form fields like every other server function.
+//! Exports: `/api/exports/*`. The create calls take JSON (nested forms); the rest take plain
+//! form fields like every other server function.
 
+use cloud::model::dsc::ScanJob;
 use leptos::prelude::*;
-use leptos::server_fn::codec::Json;
 
+use super::codec::Json;
 use crate::dto::exports::{
-    ClusterName, Column, ContainerExportInput, Created, DscExportInput, DscJobChoices, DscPreviewPage,
-    HistoryPage, HistoryRow, ImagePage, LocalVulExportInput, ScanJobRow,
+    ClusterName, Column, ContainerExportInput, DscExportInput, DscJobChoices, DscPreviewPage, ImagePage,
+    LocalVulExportInput,
 };
+use crate::dto::tasks::Created;
 use crate::error::AppError;
 
 /// Cluster names for the container form's filter (the cluster list, cached for a minute).
@@ -34,7 +36,7 @@ pub async fn local_images(
 }
 
 #[server(endpoint = "exports/dsc_jobs")]
-pub async fn dsc_jobs() -> Result<Vec<ScanJobRow>, AppError> {
+pub async fn dsc_jobs() -> Result<Vec<ScanJob>, AppError> {
     crate::ssr::exports::dsc_jobs().await
 }
 
@@ -63,22 +65,4 @@ pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, Ap
 #[server(endpoint = "exports/dsc", input = Json)]
 pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
     crate::ssr::exports::export_dsc(input).await
-}
-
-/// One export's current state, as the tracker last saw it (never a cloud call).
-#[server(endpoint = "exports/status")]
-pub async fn export_status(id: String) -> Result<HistoryRow, AppError> {
-    crate::ssr::exports::export_status(id).await
-}
-
-/// The signed-in user's exports, newest first. `kind` and `status` filter; `limit` is 10, 20
-/// or 50.
-#[server(endpoint = "exports/history")]
-pub async fn export_history(
-    #[server(default)] kind: Option<String>,
-    #[server(default)] status: Option<String>,
-    offset: u32,
-    limit: u32,
-) -> Result<HistoryPage, AppError> {
-    crate::ssr::exports::history(kind, status, offset, limit).await
 }

@@ -1,10 +1,12 @@
 //! Server functions, at stable paths under `/api` so scripts and tests can call them too.
-//! Each is thin: the work is in [`crate::ssr`]. The server sets the HTTP status of a failed call
-//! from its [`AppError`] kind.
+//! Each is thin: the work is in the same-named function of [`crate::ssr`]'s same-named module.
+//! The server sets the HTTP status of a failed call from its [`AppError`] kind.
 
+pub mod codec;
 pub mod exports;
 pub mod masking;
 pub mod scans;
+pub mod tasks;
 
 use leptos::prelude::*;
 
@@ -20,7 +22,7 @@ pub async fn login(
     region: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::auth::login_with_password(domain, user, password, region, next).await
+    crate::ssr::auth::login(domain, user, password, region, next).await
 }
 
 /// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,
@@ -31,7 +33,7 @@ pub async fn login_token(
     region: String,
     #[server(default)] next: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::auth::login_with_token(token, region, next).await
+    crate::ssr::auth::login_token(token, region, next).await
 }
 
 /// Ends the session: deletes it on the server and the cookie in the browser.
@@ -49,5 +51,5 @@ pub async fn whoami() -> Result<Me, AppError> {
 /// What the login page shows: regions, and the demo accounts in demo mode.
 #[server(endpoint = "portal/info")]
 pub async fn login_page_info() -> Result<PortalInfo, AppError> {
-    Ok(crate::ssr::auth::portal_info())
+    Ok(crate::ssr::auth::login_page_info())
 }

@@ -2,7 +2,7 @@ use leptos::prelude::*;
 
 use crate::dto::encode_query_value;
 use crate::error::{AppError, ErrorKind};
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 /// A failure as a person can act on it: what failed, the cloud's code and request id, and the
 /// next step.
@@ -14,7 +14,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
         }
         ErrorKind::Forbidden => Some(view! { <span>{t(Key::HintForbidden)}</span> }.into_any()),
         ErrorKind::Throttled => Some(match error.retry_after_secs {
-            Some(s) => view! { <span>{format!("{} {s} s.", t(Key::TryAgainIn))}</span> }.into_any(),
+            Some(s) => view! { <span>{tf(Key::TryAgainIn, &[("secs", &s)])}</span> }.into_any(),
             None => view! { <span>{t(Key::HintThrottled)}</span> }.into_any(),
         }),
         ErrorKind::Unavailable => Some(view! { <span>{t(Key::HintUnavailable)}</span> }.into_any()),

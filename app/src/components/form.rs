@@ -1,19 +1,21 @@
-//! Form pieces the export forms share: labelled inputs bound to a draft, the error under the
-//! field it names, drafts kept in the tab's session storage (so a sign-in in between loses no
-//! input), and the browser's local date-times as epoch milliseconds.
+//! Form pieces every form shares: labelled inputs bound to a draft, the error under the field it
+//! names, selects over the cloud's enums, drafts kept in the tab's session storage (so a sign-in
+//! in between loses no input), and the chosen-items chips of the pickers.
 
+use cloud::model::WireEnum;
 use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::{t, tf, Key, Label};
 
 /// The last error of a form; a field shows it when it names that field.
 pub type FormErrors = RwSignal<Option<AppError>>;
 
-/// A draft's text field, read and written through one accessor.
-pub type Lens<T> = fn(&mut T) -> &mut String;
+/// A draft's field, read and written through one accessor.
+pub type Lens<T, V> = fn(&mut T) -> &mut V;
 
-pub fn read<T: Clone>(draft: &T, lens: Lens<T>) -> String {
+fn read<T: Clone, V: Clone>(draft: &T, lens: Lens<T, V>) -> V {
     let mut copy = draft.clone();
     lens(&mut copy).clone()
 }
@@ -49,16 +51,17 @@ pub fn passes<I>(errors: FormErrors, input: Result<I, AppError>) -> Option<I> {
 /// how many.
 #[component]
 pub fn ChosenChips(
-    count_label: crate::i18n::Key,
+    /// "{n} … chosen".
+    count_label: Key,
     chosen: Signal<Vec<(String, String)>>,
     on_remove: Callback<String>,
 ) -> impl IntoView {
     view! {
         <p class="chosen" aria-live="polite">
-            {move || chosen.with(|c| format!("{} {}", c.len(), crate::i18n::t(count_label)))}
+            {move || chosen.with(|c| tf(count_label, &[("n", &c.len())]))}
             {move || chosen.get().into_iter().map(|(id, name)| view! {
                 <span class="chip">{name.clone()}
-                    <button type="button" class="link-button" aria-label=format!("Remove {name}")
+                    <button type="button" class="link-button" aria-label=tf(Key::RemoveItem, &[("name", &name)])
                         on:click=move |_| on_remove.run(id.clone())>"×"</button></span>
             }).collect_view()}
         </p>
@@ -82,20 +85,20 @@ pub fn SearchInput(
     .into_any()
 }
 
-/// A labelled input bound to a draft field. `kind` is the input type (text, number,
+/// A labelled input bound to a draft's text. `kind` is the input type (text, number,
 /// datetime-local); `list` names a datalist of suggestions.
 #[component]
 pub fn TextField<T: Clone + Send + Sync + 'static>(
     draft: RwSignal<T>,
-    lens: Lens<T>,
-    /// The API's name for the field, which errors use.
+    lens: Lens<T, String>,
+    /// The name errors use for the field.
     field: &'static str,
     /// Unique within the page.
     id: &'static str,
     label: &'static str,
     errors: FormErrors,
     #[prop(default = "text")] kind: &'static str,
-    #[prop(optional)] help: Option<&'static str>,
+    #[prop(optional, into)] help: Option<String>,
     #[prop(optional)] min: Option<i64>,
     #[prop(optional)] max: Option<i64>,
     #[prop(optional)] maxlength: Option<usize>,
@@ -119,26 +122,31 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
     .into_any()
 }
 
-/// A labelled select over an option list, with a first "any" choice meaning no filter.
+/// A labelled select over one of the cloud's enums, with a first "any" choice meaning no filter.
 #[component]
-pub fn SelectField<T: Clone + Send + Sync + 'static>(
+pub fn SelectField<T, E>(
     draft: RwSignal<T>,
-    lens: Lens<T>,
+    lens: Lens<T, Option<E>>,
     field: &'static str,
     id: &'static str,
     label: &'static str,
     errors: FormErrors,
-    options: &'static [(&'static str, &'static str)],
-    #[prop(default = "Any")] any: &'static str,
-) -> AnyView {
+) -> AnyView
+where
+    T: Clone + Send + Sync + 'static,
+    E: WireEnum + Label,
+{
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <select id=id
-                prop:value=move || draft.with(|d| read(d, lens))
-                on:change=move |e| draft.update(|d| *lens(d) = event_target_value(&e))>
-                <option value="">{any}</option>
-                {options.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                prop:value=move || draft.with(|d| read(d, lens).map_or("", E::as_str))
+                on:change=move |e| {
+                    let value = event_target_value(&e);
+                    draft.update(|d| *lens(d) = E::from_wire(&value));
+                }>
+                <option value="">{t(Key::Any)}</option>
+                {E::ALL.iter().map(|v| view! { <option value=v.as_str()>{v.label()}</option> }).collect_view()}
             </select>
             <FieldError errors field/>
         </div>
@@ -146,15 +154,49 @@ pub fn SelectField<T: Clone + Send + Sync + 'static>(
     .into_any()
 }
 
-/// A yes/no/any select's value ("", "true", "false").
-pub fn tri_state(s: &str) -> Option<bool> {
-    match s {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
+/// A labelled any / yes / no select.
+#[component]
+pub fn BoolField<T: Clone + Send + Sync + 'static>(
+    draft: RwSignal<T>,
+    lens: Lens<T, Option<bool>>,
+    field: &'static str,
+    id: &'static str,
+    label: &'static str,
+    errors: FormErrors,
+    /// What "yes" and "no" mean here.
+    yes: Key,
+    no: Key,
+) -> AnyView {
+    let value = |v: Option<bool>| match v {
+        Some(true) => "true",
+        Some(false) => "false",
+        None => "",
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id
+                prop:value=move || draft.with(|d| value(read(d, lens)))
+                on:change=move |e| {
+                    let v = event_target_value(&e);
+                    draft.update(|d| *lens(d) = match v.as_str() { "true" => Some(true), "false" => Some(false), _ => None });
+                }>
+                <option value="">{t(Key::Any)}</option>
+                <option value="true">{t(yes)}</option>
+                <option value="false">{t(no)}</option>
+            </select>
+            <FieldError errors field/>
+        </div>
     }
+    .into_any()
 }
 
+/// Asks the user to confirm something that cannot be undone or has wide effects.
+pub fn confirm(message: &str) -> bool {
+    window().confirm_with_message(message).unwrap_or(false)
+}
+
+/// Text typed into a filter: `None` when blank.
 pub fn optional(s: &str) -> Option<String> {
     Some(s.trim().to_string()).filter(|s| !s.is_empty())
 }
@@ -165,71 +207,7 @@ pub fn number(field: &str, s: &str) -> Result<Option<i64>, AppError> {
     if s.is_empty() {
         return Ok(None);
     }
-    s.parse().map(Some).map_err(|_| AppError::invalid(field, "a whole number"))
-}
-
-/// A `datetime-local` value (the browser's time zone) as epoch milliseconds.
-pub fn local_time(field: &str, s: &str) -> Result<Option<i64>, AppError> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Ok(None);
-    }
-    #[cfg(feature = "hydrate")]
-    {
-        let ms = js_sys::Date::new(&wasm_bindgen::JsValue::from_str(s)).get_time();
-        if ms.is_finite() {
-            return Ok(Some(ms as i64));
-        }
-    }
-    Err(AppError::invalid(field, "a date and time"))
-}
-
-/// Epoch milliseconds in the browser's time zone, for lists.
-pub fn show_time(ms: i64) -> String {
-    #[cfg(feature = "hydrate")]
-    {
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-        return format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-            d.get_full_year(),
-            d.get_month() + 1,
-            d.get_date(),
-            d.get_hours(),
-            d.get_minutes(),
-            d.get_seconds()
-        );
-    }
-    #[allow(unreachable_code)]
-    {
-        // On the server the browser's zone is unknown: UTC, replaced once hydrated.
-        let secs = ms.div_euclid(1000);
-        let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-        let (y, m, d) = civil_from_days(days);
-        format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rest / 3600, rest % 3600 / 60, rest % 60)
-    }
-}
-
-/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
-/// "2 min 05 s" for a duration in milliseconds.
-pub fn elapsed(ms: i64) -> String {
-    let s = (ms / 1000).max(0);
-    match s {
-        0..=59 => format!("{s} s"),
-        60..=3599 => format!("{} min {:02} s", s / 60, s % 60),
-        _ => format!("{} h {:02} min", s / 3600, s % 3600 / 60),
-    }
+    s.parse().map(Some).map_err(|_| AppError::invalid(field, t(Key::ErrWholeNumber)))
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -241,11 +219,11 @@ fn storage() -> Option<web_sys::Storage> {
     None
 }
 
-pub fn load_draft<T: DeserializeOwned>(key: &str) -> Option<T> {
+fn load_draft<T: DeserializeOwned>(key: &str) -> Option<T> {
     serde_json::from_str(&storage()?.get_item(key).ok()??).ok()
 }
 
-pub fn save_draft<T: Serialize>(key: &str, value: &T) {
+fn save_draft<T: Serialize>(key: &str, value: &T) {
     if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(value)) {
         let _ = s.set_item(key, &json);
     }
@@ -275,10 +253,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn server_side_times_and_durations() {
-        assert_eq!(show_time(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(show_time(1_767_225_600_000), "2026-01-01 00:00:00 UTC");
-        assert_eq!(elapsed(65_000), "1 min 05 s");
+    fn numbers_name_their_field() {
         assert_eq!(number("export_size", " 12 ").unwrap(), Some(12));
         assert_eq!(number("export_size", "1e3").unwrap_err().field.as_deref(), Some("export_size"));
     }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 /// `on_page` is given the offset to show instead.
 #[component]
@@ -14,7 +14,7 @@ pub fn Pager(offset: u64, limit: u64, total: u64, on_page: Callback<u64>) -> imp
         <nav class="pager" aria-label=t(Key::Pages)>
             <button type="button" class="inline" disabled={offset == 0}
                 on:click=move |_| on_page.run(offset.saturating_sub(limit))>{t(Key::Previous)}</button>
-            <span>{format!("{first}–{last} {} {total}", t(Key::Of))}</span>
+            <span>{tf(Key::PageRange, &[("first", &first), ("last", &last), ("total", &total)])}</span>
             <button type="button" class="inline" disabled={last >= total}
                 on:click=move |_| on_page.run(offset + limit)>{t(Key::Next)}</button>
         </nav>

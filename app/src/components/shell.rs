@@ -7,7 +7,8 @@ use leptos_router::components::{Outlet, A};
 
 use crate::api::{whoami, Logout};
 use crate::components::error_box::ErrorBox;
-use crate::dto::{remaining, Me};
+use crate::components::time::remaining;
+use crate::dto::Me;
 use crate::error::AppError;
 use crate::i18n::{t, Key};
 

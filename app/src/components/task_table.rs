@@ -1,46 +1,34 @@
-//! The table of exports the exports page and the history page share, and the live feed behind
-//! it: while any export runs, the page asks the portal (never the cloud) every two seconds.
+//! The table of tasks the exports page and the history page share, and the live feed behind it:
+//! while any task runs, the page asks the portal (never the cloud) every two seconds.
 
 use std::time::Duration;
 
 use leptos::prelude::*;
 
-use super::fields::{elapsed, show_time};
-use crate::api::exports::export_history;
-use crate::components::error_box::ErrorBox;
-use crate::dto::exports::{HistoryPage, HistoryRow, TaskKind, TaskStatus};
+use super::error_box::ErrorBox;
+use super::time::{elapsed, show_time};
+use crate::api::tasks::task_history;
+use crate::dto::tasks::{HistoryFilter, HistoryPage, HistoryRow, TaskStatus};
 use crate::error::AppError;
-use crate::i18n::{t, Key};
+use crate::i18n::{t, Key, Label};
 
 /// Seconds between two looks at the history while something runs.
 const POLL_SECS: u32 = 2;
 
-/// Which page of the history to follow.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Filter {
-    pub kind: String,
-    pub status: String,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-/// A page of the user's history that refreshes itself while any of its exports runs, and a
+/// A page of the user's history that refreshes itself while any of its tasks runs, and a
 /// clock (the server's time, advanced each second) for elapsed times.
 #[derive(Clone, Copy)]
 pub struct LiveHistory {
     pub page: Resource<Result<HistoryPage, AppError>>,
-    /// Bump to fetch again now (after creating an export).
+    /// Bump to fetch again now (after creating a task).
     pub version: RwSignal<u32>,
     pub now: RwSignal<i64>,
 }
 
-pub fn live_history(filter: Memo<Filter>) -> LiveHistory {
+pub fn live_history(filter: Memo<HistoryFilter>) -> LiveHistory {
     let version = RwSignal::new(0u32);
     let now = RwSignal::new(0i64);
-    let page = Resource::new(
-        move || (filter.get(), version.get()),
-        |(f, _)| export_history(Some(f.kind), Some(f.status), f.offset, f.limit),
-    );
+    let page = Resource::new(move || (filter.get(), version.get()), |(f, _)| task_history(f));
     Effect::new(move |_| {
         if let Some(Ok(p)) = page.get() {
             now.set(p.server_now);
@@ -81,7 +69,7 @@ fn status_badge(row: &HistoryRow) -> impl IntoView {
 }
 
 #[component]
-pub fn ExportTable(live: LiveHistory, #[prop(optional)] empty: Option<Key>) -> impl IntoView {
+pub fn TaskTable(live: LiveHistory, #[prop(optional)] empty: Option<Key>) -> impl IntoView {
     let empty = empty.unwrap_or(Key::NoExportsYet);
     view! {
         <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
@@ -118,11 +106,10 @@ fn Row(row: HistoryRow, now: RwSignal<i64>) -> impl IntoView {
         // rel=external: a file, not a page of the app, so the router must not take the click.
         view! { <a class="button small" href=href rel="external">{t(Key::Download)}</a> }
     });
-    let kind_label = row.kind.label();
     let task_link = row.href.clone().map(|href| view! { <a class="small" href=href>{t(Key::OpenTask)}</a> });
     view! {
         <tr data-export-id=row.id.clone() data-kind=row.kind.as_str() data-status=row.status.as_str()>
-            <td>{kind_label}</td>
+            <td>{row.kind.label()}</td>
             <td>{row.summary.clone()} <span class="muted small">" · " {row.region.clone()}</span></td>
             <td>
                 {status_badge(&row)}
@@ -137,13 +124,4 @@ fn Row(row: HistoryRow, now: RwSignal<i64>) -> impl IntoView {
             </td>
         </tr>
     }
-}
-
-/// The kinds as select options for filters.
-pub fn kind_options() -> Vec<(&'static str, &'static str)> {
-    TaskKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
-}
-
-pub fn status_options() -> Vec<(&'static str, &'static str)> {
-    TaskStatus::ALL.iter().map(|s| (s.as_str(), s.label())).collect()
 }

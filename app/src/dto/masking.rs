@@ -1,53 +1,84 @@
-//! DBSS masking rules as the pages and server functions exchange them, and the rules both apply.
+//! DBSS masking rules as the pages and server functions exchange them. Rules, instances and
+//! switches are the cloud's own types; the portal adds paging and filtering (the list APIs
+//! cannot filter).
 
+use cloud::model::dbss::{InstanceStatus, MaskRule, OnOff, RuleType};
+use leptos::Params;
+use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
 
 /// Page sizes the rules table offers; all within both list APIs' bounds (1–1000, 1–10000).
 pub const PAGE_SIZES: &[u32] = &[10, 20, 50, 100];
-/// Rule name, expression and substitution: 1 to this many characters (the API documents no
-/// limit; the emulator and the portal use 255).
-pub const MAX_RULE_FIELD: usize = 255;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct InstanceRow {
     pub id: String,
     pub name: String,
-    pub status: String,
+    pub status: Option<InstanceStatus>,
     pub specification: String,
     pub zone: String,
     /// Only ACTIVE instances take rule calls.
     pub active: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RuleRow {
-    pub id: String,
-    pub name: String,
-    pub built_in: bool,
-    pub regex: String,
-    pub mask_value: String,
-    pub on: bool,
-    pub operate_time: String,
+/// Which rules to show: the rules page's URL and the list call's argument.
+#[derive(Params, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleQuery {
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+    /// Part of the name, any case.
+    pub q: Option<String>,
+    pub kind: Option<RuleType>,
+    pub status: Option<OnOff>,
+}
+
+impl RuleQuery {
+    pub fn offset(&self) -> u32 {
+        self.offset.unwrap_or(0)
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(PAGE_SIZES[0])
+    }
+
+    /// The name search, trimmed and lower-cased; `None` when blank.
+    pub fn search(&self) -> Option<String> {
+        self.q.as_deref().map(|s| s.trim().to_lowercase()).filter(|s| !s.is_empty())
+    }
+
+    /// Whether any filter applies (the cloud then cannot page for us).
+    pub fn filters(&self) -> bool {
+        self.search().is_some() || self.kind.is_some() || self.status.is_some()
+    }
+
+    pub fn matches(&self, r: &MaskRule) -> bool {
+        self.search().is_none_or(|q| r.name.to_lowercase().contains(&q))
+            && self.kind.is_none_or(|k| k == r.kind)
+            && self.status.is_none_or(|s| s == r.status)
+    }
+
+    /// `limit` must be one of [`PAGE_SIZES`]; `offset` a multiple of it keeps pages aligned but
+    /// any value is accepted.
+    pub fn check(&self) -> Result<(), AppError> {
+        if !PAGE_SIZES.contains(&self.limit()) {
+            return Err(AppError::invalid("limit", format!("one of {PAGE_SIZES:?}")));
+        }
+        if self.offset() > 1_000_000 {
+            return Err(AppError::invalid("offset", "0 to 1000000"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RulesPage {
-    pub rules: Vec<RuleRow>,
+    pub rules: Vec<MaskRule>,
     /// Rules matching the filters.
     pub total: usize,
     pub offset: u32,
     pub limit: u32,
-}
-
-/// Which instance switch.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Setting {
-    #[serde(rename = "masking")]
-    Masking,
-    #[serde(rename = "result_set")]
-    ResultSet,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,63 +87,26 @@ pub struct InstanceSettings {
     pub result_set_on: bool,
 }
 
-/// A custom rule as the editor sends it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct RuleInput {
-    pub rule_name: String,
-    pub mask_regex: String,
-    pub mask_value: String,
-}
-
-impl RuleInput {
-    /// Lengths here; the browser also compiles the expression before sending, and the service
-    /// has the last word on its syntax.
-    pub fn validate(&self) -> Result<(), AppError> {
-        for (field, value) in [
-            ("rule_name", &self.rule_name),
-            ("mask_regex", &self.mask_regex),
-            ("mask_value", &self.mask_value),
-        ] {
-            let n = value.chars().count();
-            if n == 0 || value.trim().is_empty() {
-                return Err(AppError::invalid(field, crate::i18n::t(crate::i18n::Key::ErrRequired)));
-            }
-            if n > MAX_RULE_FIELD {
-                return Err(AppError::invalid(
-                    field,
-                    format!("{} {MAX_RULE_FIELD}", crate::i18n::t(crate::i18n::Key::ErrTooLong)),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
-/// `limit` must be one of [`PAGE_SIZES`]; `offset` a multiple of it keeps pages aligned but any
-/// value is accepted.
-pub fn check_paging(offset: u32, limit: u32) -> Result<(), AppError> {
-    if !PAGE_SIZES.contains(&limit) {
-        return Err(AppError::invalid("limit", format!("one of {PAGE_SIZES:?}")));
-    }
-    if offset > 1_000_000 {
-        return Err(AppError::invalid("offset", "0 to 1000000"));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn rule_input_names_the_bad_field() {
-        let ok = RuleInput { rule_name: "Id".into(), mask_regex: r"\d+".into(), mask_value: "*".into() };
-        assert!(ok.validate().is_ok());
-        let e = RuleInput { mask_value: "x".repeat(256), ..ok.clone() }.validate().unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("mask_value"));
-        let e = RuleInput { rule_name: "  ".into(), ..ok }.validate().unwrap_err();
-        assert_eq!(e.field.as_deref(), Some("rule_name"));
-        assert!(check_paging(0, 20).is_ok());
-        assert_eq!(check_paging(0, 7).unwrap_err().field.as_deref(), Some("limit"));
+    fn paging_and_filters() {
+        assert!(RuleQuery { limit: Some(20), ..Default::default() }.check().is_ok());
+        let e = RuleQuery { limit: Some(7), ..Default::default() }.check().unwrap_err();
+        assert_eq!(e.field.as_deref(), Some("limit"));
+        let q = RuleQuery { q: Some(" PASS ".into()), status: Some(OnOff::On), ..Default::default() };
+        let rule = MaskRule {
+            id: "r".into(),
+            name: "Passport NO.".into(),
+            kind: RuleType::BuildIn,
+            regex: String::new(),
+            mask_value: String::new(),
+            status: OnOff::On,
+            operate_time: String::new(),
+        };
+        assert!(q.matches(&rule) && q.filters());
+        assert!(!RuleQuery { kind: Some(RuleType::UserDefine), ..q }.matches(&rule));
     }
 }

@@ -4,6 +4,7 @@
 pub mod exports;
 pub mod masking;
 pub mod scans;
+pub mod tasks;
 
 use serde::{Deserialize, Serialize};
 
@@ -67,29 +68,14 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-/// Percent-encodes a query value (RFC 3986 unreserved characters and `/` pass through).
-pub fn encode_query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
+/// Everything but RFC 3986's unreserved characters is escaped in a query value; `/` is kept
+/// too, so a `next` path stays readable.
+const QUERY_VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b'/');
 
-/// "3 h 20 min" for a number of seconds; "expired" at or below zero.
-pub fn remaining(seconds: i64) -> String {
-    if seconds <= 0 {
-        return crate::i18n::t(crate::i18n::Key::Expired).to_string();
-    }
-    let (h, m) = (seconds / 3600, (seconds % 3600) / 60);
-    if h > 0 {
-        format!("{h} h {m} min")
-    } else {
-        format!("{} min", m.max(1))
-    }
+/// Percent-encodes a query value.
+pub fn encode_query_value(s: &str) -> String {
+    percent_encoding::utf8_percent_encode(s, QUERY_VALUE).to_string()
 }
 
 #[cfg(test)]
@@ -108,9 +94,7 @@ mod tests {
     }
 
     #[test]
-    fn remaining_reads_well() {
-        assert_eq!(remaining(3 * 3600 + 20 * 60 + 5), "3 h 20 min");
-        assert_eq!(remaining(30), "1 min");
-        assert_eq!(remaining(0), "expired");
+    fn query_values_are_escaped() {
+        assert_eq!(encode_query_value("/scans?type=a b&x=界"), "/scans%3Ftype%3Da%20b%26x%3D%E7%95%8C");
     }
 }

@@ -1,49 +1,42 @@
-//! HSS scan tasks (cluster scans and IaC scans) as the pages and server functions exchange them,
-//! and the rules both sides check (API reference §2.6–§2.12).
+//! HSS scan tasks (cluster scans and IaC scans) as the pages and server functions exchange them.
+//! The vocabulary and bounds are the cloud's (API reference §2.6–§2.12); the portal adds its
+//! own rules: consent to what a cluster scan creates, and file names that fit their type.
 
+use cloud::model::hss::{
+    validate_upload_sizes, Cluster, ClusterResult, ClusterScanInfo, FileResult, IacFile, IacFileType,
+    IacScanInfo, NewTask, RangeType, Retry, RetryCluster, RetryRange, ScanType, SortDir, Task,
+    TaskStatistics, TaskStatus, TaskType, TriggerType,
+};
+use cloud::model::path_id;
+use leptos::Params;
+use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
 
 use crate::error::AppError;
+use crate::i18n::Label;
 
-pub const SCAN_TYPES: &[(&str, &str)] = &[
-    ("cluster_vul", "Cluster vulnerabilities"),
-    ("risk_assessment", "Risk assessment"),
-    ("benchmark", "Compliance benchmark"),
-];
-pub const FILE_TYPES: &[(&str, &str)] = &[("dockerfile", "Dockerfile"), ("k8s_yaml", "Kubernetes YAML")];
-pub const TASK_TYPES: &[(&str, &str)] = &[("cluster_scan", "Cluster scans"), ("iac_scan", "IaC scans")];
-pub const TASK_STATUSES: &[(&str, &str)] =
-    &[("ready", "Waiting"), ("running", "Running"), ("finished", "Finished")];
-pub const TRIGGER_TYPES: &[(&str, &str)] = &[("manual", "Manual"), ("schedule", "Scheduled")];
-
-/// Files one IaC upload may carry, and their size (the upload API documents no limits; these
-/// are ours, and the emulator's).
-pub const MAX_FILES: usize = 10;
-pub const MAX_FILE_BYTES: usize = 1024 * 1024;
-/// Clusters or files one task may name (undocumented; HSS's largest page).
-pub const MAX_IDS: usize = 200;
 pub const TASK_PAGE_SIZES: &[u32] = &[10, 20, 50];
-pub const CLUSTER_PAGE_SIZE: u32 = 10;
-
-/// The resources a cluster scan creates in each cluster, which the user must accept first.
+/// What a cluster scan creates in each cluster (the console asks the user to accept it); the
+/// Kubernetes kinds are not translated.
 pub const CREATED_RESOURCES: &str = "Job, ConfigMap, ServiceAccount, ClusterRole and ClusterRoleBinding";
+pub const CLUSTER_PAGE_SIZE: u32 = 10;
+/// Earlier uploads listed per page.
+pub const FILE_PAGE_SIZE: u32 = 10;
 
-fn err(field: &str, message: impl Into<String>) -> AppError {
-    AppError::invalid(field, message)
-}
-
-fn known(field: &str, v: &str, options: &[(&str, &str)]) -> Result<(), AppError> {
-    if options.iter().any(|(o, _)| *o == v) {
-        Ok(())
-    } else {
-        Err(err(field, format!("one of {}", options.iter().map(|(o, _)| *o).collect::<Vec<_>>().join(", "))))
-    }
-}
+/// The names the forms give the API's fields.
+const RENAMES: &[(&str, &str)] = &[
+    ("scan_type_list", "scan_types"),
+    ("cluster_id_list", "cluster_ids"),
+    ("file_id_list", "file_ids"),
+    ("cluster_info_list", "cluster_ids"),
+    ("file_name", "files"),
+    ("file", "files"),
+];
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ClusterScanInput {
-    pub scan_types: Vec<String>,
+    pub scan_types: Vec<ScanType>,
     pub all_clusters: bool,
     /// `cluster_id`s; required unless `all_clusters`.
     pub cluster_ids: Vec<String>,
@@ -52,27 +45,26 @@ pub struct ClusterScanInput {
 }
 
 impl ClusterScanInput {
+    pub fn task(&self) -> NewTask {
+        NewTask::ClusterScan {
+            cluster_scan_info: ClusterScanInfo {
+                scan_type_list: self.scan_types.clone(),
+                range_type: if self.all_clusters {
+                    RangeType::AllCluster
+                } else {
+                    RangeType::SpecificCluster
+                },
+                cluster_id_list: if self.all_clusters { Vec::new() } else { self.cluster_ids.clone() },
+            },
+        }
+    }
+
     pub fn validate(&self) -> Result<(), AppError> {
-        if self.scan_types.is_empty() {
-            return Err(err("scan_types", "choose at least one scan type"));
-        }
-        for (i, t) in self.scan_types.iter().enumerate() {
-            known("scan_types", t, SCAN_TYPES)?;
-            if self.scan_types[..i].contains(t) {
-                return Err(err("scan_types", format!("{t} is chosen twice")));
-            }
-        }
-        if !self.all_clusters && self.cluster_ids.is_empty() {
-            return Err(err("cluster_ids", "choose at least one cluster, or scan all clusters"));
-        }
-        if self.cluster_ids.len() > MAX_IDS || self.cluster_ids.iter().any(|c| c.is_empty() || c.len() > 64) {
-            return Err(err("cluster_ids", format!("at most {MAX_IDS} cluster ids of 1 to 64 characters")));
-        }
+        self.task().validate().map_err(|e| AppError::refused(e, RENAMES))?;
         if !self.confirmed {
-            return Err(err(
-                "confirmed",
-                format!("confirm that the scan creates {CREATED_RESOURCES} in the clusters"),
-            ));
+            let message =
+                crate::i18n::tf(crate::i18n::Key::ErrConfirmResources, &[("resources", &CREATED_RESOURCES)]);
+            return Err(AppError::invalid("confirmed", message));
         }
         Ok(())
     }
@@ -81,80 +73,93 @@ impl ClusterScanInput {
         let scope = if self.all_clusters {
             "all clusters".to_string()
         } else {
-            format!(
-                "{} cluster{}",
-                self.cluster_ids.len(),
-                if self.cluster_ids.len() == 1 { "" } else { "s" }
-            )
+            let n = self.cluster_ids.len();
+            format!("{n} cluster{}", if n == 1 { "" } else { "s" })
         };
-        let types: Vec<&str> =
-            self.scan_types.iter().map(|t| crate::dto::exports::label(SCAN_TYPES, t)).collect();
+        let types: Vec<&str> = self.scan_types.iter().map(|t| t.label()).collect();
         format!("{scope} · {}", types.join(", "))
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IacScanInput {
-    pub file_type: String,
+    pub file_type: IacFileType,
     pub file_ids: Vec<String>,
 }
 
 impl IacScanInput {
+    pub fn task(&self) -> NewTask {
+        NewTask::IacScan {
+            iac_scan_info: IacScanInfo { file_type: self.file_type, file_id_list: self.file_ids.clone() },
+        }
+    }
+
     pub fn validate(&self) -> Result<(), AppError> {
-        known("file_type", &self.file_type, FILE_TYPES)?;
-        if self.file_ids.is_empty() {
-            return Err(err("file_ids", "choose or upload at least one file"));
-        }
-        if self.file_ids.len() > MAX_IDS || self.file_ids.iter().any(|c| c.is_empty() || c.len() > 64) {
-            return Err(err("file_ids", format!("at most {MAX_IDS} file ids")));
-        }
-        Ok(())
+        self.task().validate().map_err(|e| AppError::refused(e, RENAMES))
+    }
+
+    pub fn summary(&self) -> String {
+        let n = self.file_ids.len();
+        format!("{n} {} file{}", self.file_type.label(), if n == 1 { "" } else { "s" })
     }
 }
 
-/// Checks files before upload: count, size and type by name (a Dockerfile is named
-/// `Dockerfile` or `*.dockerfile`; Kubernetes YAML ends in `.yaml` or `.yml`).
-pub fn check_files(file_type: &str, files: &[(String, usize)]) -> Result<(), AppError> {
-    known("file_type", file_type, FILE_TYPES)?;
-    if files.is_empty() || files.len() > MAX_FILES {
-        return Err(err("files", format!("upload 1 to {MAX_FILES} files at a time")));
-    }
-    for (name, size) in files {
-        if *size == 0 || *size > MAX_FILE_BYTES {
-            return Err(err("files", format!("{name}: must be 1 byte to {} KiB", MAX_FILE_BYTES / 1024)));
+/// Whether a file's name fits its type: a Dockerfile is named `Dockerfile` or `*.dockerfile`;
+/// Kubernetes YAML ends in `.yaml` or `.yml`. (A portal rule: the upload API documents none.)
+pub fn fits(file_type: IacFileType, name: &str) -> bool {
+    let lower = name.to_lowercase();
+    match file_type {
+        IacFileType::Dockerfile => {
+            lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
         }
-        let lower = name.to_lowercase();
-        let fits = match file_type {
-            "dockerfile" => {
-                lower == "dockerfile" || lower.starts_with("dockerfile.") || lower.ends_with(".dockerfile")
-            }
-            _ => lower.ends_with(".yaml") || lower.ends_with(".yml"),
-        };
-        if !fits {
-            let what = if file_type == "dockerfile" {
-                "a Dockerfile (named Dockerfile or *.dockerfile)"
-            } else {
-                "Kubernetes YAML (*.yaml or *.yml)"
-            };
-            return Err(err("files", format!("{name} is not {what}")));
-        }
+        IacFileType::K8sYaml => lower.ends_with(".yaml") || lower.ends_with(".yml"),
     }
-    Ok(())
 }
 
+/// Checks files before upload: the cloud's count and size bounds, and names that fit the type.
+pub fn check_files(file_type: IacFileType, files: &[(String, usize)]) -> Result<(), AppError> {
+    validate_upload_sizes(files.iter().map(|(n, s)| (n.as_str(), *s)))
+        .map_err(|e| AppError::refused(e, RENAMES))?;
+    match files.iter().find(|(name, _)| !fits(file_type, name)) {
+        Some((name, _)) => {
+            Err(AppError::invalid("files", format!("{name}: {}", crate::i18n::t(file_type_rule(file_type)))))
+        }
+        None => Ok(()),
+    }
+}
+
+fn file_type_rule(file_type: IacFileType) -> crate::i18n::Key {
+    match file_type {
+        IacFileType::Dockerfile => crate::i18n::Key::ErrNotDockerfile,
+        IacFileType::K8sYaml => crate::i18n::Key::ErrNotYaml,
+    }
+}
+
+/// Why a cluster cannot be scanned (the console's rule: it must be available and have the HSS
+/// agent's DaemonSet installed).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Unscannable {
+    /// The cluster is in this state.
+    NotAvailable(String),
+    AgentNotInstalled,
+}
+
+impl Unscannable {
+    pub fn of(c: &Cluster) -> Option<Self> {
+        if !c.status.eq_ignore_ascii_case("available") && !c.status.eq_ignore_ascii_case("running") {
+            return Some(Unscannable::NotAvailable(c.status.clone()));
+        }
+        c.agent_ds_install_status.eq_ignore_ascii_case("notinstall").then_some(Unscannable::AgentNotInstalled)
+    }
+}
+
+/// A cluster as the scan picker shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterRow {
-    pub cluster_id: String,
-    pub cluster_name: String,
-    pub cluster_type: String,
-    pub status: String,
-    pub version: String,
-    pub nodes: String,
-    /// Nodes where the HSS agent failed to install (their scans may time out).
-    pub agent_failures: i32,
-    /// Why the cluster cannot be scanned, when it cannot.
-    pub unscannable: Option<String>,
+    #[serde(flatten)]
+    pub cluster: Cluster,
+    /// Why it cannot be scanned, when it cannot.
+    pub unscannable: Option<Unscannable>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -164,76 +169,90 @@ pub struct ClusterPage {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IacFileRow {
-    pub file_id: String,
-    pub file_name: String,
-    pub file_type: String,
-    pub risky: bool,
-    pub risk_num: i64,
-    pub upload_file_time: i64,
+pub struct IacFilePage {
+    pub files: Vec<IacFile>,
+    pub total: i64,
+}
+
+/// A text file for the IaC upload. Dockerfiles and Kubernetes YAML are text, sent as such; the
+/// portal forwards them to HSS as multipart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TextFile {
+    pub name: String,
+    pub content: String,
+}
+
+/// The task list's filters, order and page: the scans page's URL and the list call's argument.
+#[derive(Params, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TaskFilter {
+    /// Cluster scans when absent.
+    pub task_type: Option<TaskType>,
+    pub task_status: Option<TaskStatus>,
+    pub trigger_type: Option<TriggerType>,
+    pub task_name: Option<String>,
+    /// Epoch milliseconds.
+    pub created_from: Option<i64>,
+    pub created_to: Option<i64>,
+    /// By start time; newest first when absent.
+    pub sort_dir: Option<SortDir>,
+    pub offset: Option<u32>,
+    pub limit: Option<u32>,
+}
+
+impl TaskFilter {
+    pub fn task_type(&self) -> TaskType {
+        self.task_type.unwrap_or(TaskType::ClusterScan)
+    }
+
+    pub fn sort_dir(&self) -> SortDir {
+        self.sort_dir.unwrap_or(SortDir::Desc)
+    }
+
+    pub fn offset(&self) -> u32 {
+        self.offset.unwrap_or(0)
+    }
+
+    pub fn limit(&self) -> u32 {
+        self.limit.unwrap_or(TASK_PAGE_SIZES[0])
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct UploadedRow {
-    pub file_id: String,
-    pub file_name: String,
-    pub file_size: i64,
+pub struct TaskPage {
+    pub tasks: Vec<Task>,
+    pub total: i64,
+    pub stats: TaskStatistics,
 }
 
-/// One task of the list, with its counters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TaskRow {
-    pub task_id: String,
-    pub task_type: String,
-    pub task_name: String,
-    pub trigger_type: String,
-    pub task_status: String,
-    pub start_time: i64,
-    pub end_time: i64,
-    /// Minutes left, as the cloud estimates.
-    pub estimated_time: i64,
-    pub scan_types: Vec<String>,
+/// How far a task got: items still scanning, done and failed (clusters or files).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counters {
     pub scanning: i64,
     pub succeeded: i64,
     pub failed: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TaskPage {
-    pub tasks: Vec<TaskRow>,
-    pub total: i64,
-    pub stats: TaskStats,
+/// A task's counters, whichever kind it is.
+pub fn counters(t: &Task) -> Counters {
+    match (&t.cluster_scan_info, &t.iac_scan_info) {
+        (Some(c), _) => Counters {
+            scanning: c.scanning_cluster_num,
+            succeeded: c.success_cluster_num,
+            failed: c.failed_cluster_num,
+        },
+        (_, Some(i)) => {
+            Counters { scanning: i.scan_file_num, succeeded: i.success_file_num, failed: i.failed_file_num }
+        }
+        _ => Counters::default(),
+    }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TaskStats {
-    pub total_num: i64,
-    pub running_num: i64,
-    pub last_task_start_time: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ItemRow {
-    pub scan_type: String,
-    pub status: String,
-    pub failed_reason: String,
-}
-
-/// One cluster or file of a task, with its items.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ResourceRow {
-    pub id: String,
-    pub name: String,
-    pub kind: String,
-    pub status: String,
-    pub failed_reason: String,
-    pub items: Vec<ItemRow>,
-}
-
+/// One task with its clusters or files and each scan item's outcome.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskDetail {
-    pub task: TaskRow,
-    pub resources: Vec<ResourceRow>,
+    pub task: Task,
+    pub clusters: Vec<ClusterResult>,
+    pub files: Vec<FileResult>,
 }
 
 /// What to scan again: every failed cluster, or the chosen ones with the chosen scan types
@@ -244,24 +263,33 @@ pub struct RetryInput {
     pub task_id: String,
     pub all_failed: bool,
     pub cluster_ids: Vec<String>,
-    pub scan_types: Vec<String>,
+    pub scan_types: Vec<ScanType>,
 }
 
 impl RetryInput {
+    pub fn retry(&self) -> Retry {
+        if self.all_failed {
+            Retry { range_type: RetryRange::AllFailedCluster, cluster_info_list: Vec::new() }
+        } else {
+            Retry {
+                range_type: RetryRange::SpecificCluster,
+                cluster_info_list: self
+                    .cluster_ids
+                    .iter()
+                    .map(|id| RetryCluster {
+                        cluster_id: id.clone(),
+                        scan_type_list: self.scan_types.clone(),
+                    })
+                    .collect(),
+            }
+        }
+    }
+
     pub fn validate(&self) -> Result<(), AppError> {
-        if self.task_id.is_empty() || self.task_id.len() > 64 {
-            return Err(err("task_id", "1 to 64 characters"));
-        }
-        if !self.all_failed && self.cluster_ids.is_empty() {
-            return Err(err("cluster_ids", "choose at least one failed cluster, or retry all failed"));
-        }
-        if self.cluster_ids.len() > MAX_IDS {
-            return Err(err("cluster_ids", format!("at most {MAX_IDS} clusters")));
-        }
-        for t in &self.scan_types {
-            known("scan_types", t, SCAN_TYPES)?;
-        }
-        Ok(())
+        path_id("task_id", &self.task_id)
+            .map(drop)
+            .and_then(|()| self.retry().validate())
+            .map_err(|e| AppError::refused(e, RENAMES))
     }
 }
 
@@ -272,7 +300,7 @@ mod tests {
     #[test]
     fn cluster_scan_conditional_rules() {
         let ok = ClusterScanInput {
-            scan_types: vec!["cluster_vul".into()],
+            scan_types: vec![ScanType::ClusterVul],
             all_clusters: false,
             cluster_ids: vec!["c1".into()],
             confirmed: true,
@@ -289,19 +317,18 @@ mod tests {
 
     #[test]
     fn files_are_checked_before_upload() {
-        assert!(check_files("k8s_yaml", &[("a.yaml".into(), 10), ("b.yml".into(), 5)]).is_ok());
-        assert!(check_files("dockerfile", &[("Dockerfile".into(), 10)]).is_ok());
-        let e = check_files("dockerfile", &[("a.yaml".into(), 10)]).unwrap_err();
+        let yaml = IacFileType::K8sYaml;
+        assert!(check_files(yaml, &[("a.yaml".into(), 10), ("b.yml".into(), 5)]).is_ok());
+        assert!(check_files(IacFileType::Dockerfile, &[("Dockerfile".into(), 10)]).is_ok());
+        let e = check_files(IacFileType::Dockerfile, &[("a.yaml".into(), 10)]).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("files"));
-        assert!(check_files("k8s_yaml", &[]).is_err());
-        assert!(check_files("k8s_yaml", &[("big.yaml".into(), MAX_FILE_BYTES + 1)]).is_err());
+        assert!(check_files(yaml, &[]).is_err());
+        let big = cloud::model::hss::MAX_FILE_BYTES + 1;
         assert_eq!(
-            IacScanInput { file_type: "k8s_yaml".into(), file_ids: vec![] }
-                .validate()
-                .unwrap_err()
-                .field
-                .as_deref(),
-            Some("file_ids")
+            check_files(yaml, &[("big.yaml".into(), big)]).unwrap_err().field.as_deref(),
+            Some("files")
         );
+        let none = IacScanInput { file_type: yaml, file_ids: vec![] };
+        assert_eq!(none.validate().unwrap_err().field.as_deref(), Some("file_ids"));
     }
 }

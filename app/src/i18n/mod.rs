@@ -1,7 +1,12 @@
 //! Every string a user reads, in one catalog. Pages name a [`Key`]; a locale is one more
-//! function here, and no page changes when it is added.
+//! function here, and no page changes when it is added. The cloud's values (enums) read as
+//! their [`Label`].
+
+mod labels;
 
 use leptos::prelude::use_context;
+
+pub use labels::Label;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Locale {
@@ -14,6 +19,16 @@ pub fn t(key: Key) -> &'static str {
     match use_context::<Locale>().unwrap_or_default() {
         Locale::En => en(key),
     }
+}
+
+/// Text for `key` with its `{name}` placeholders filled in, so a sentence stays whole and each
+/// locale may order it its own way.
+pub fn tf(key: Key, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut text = t(key).to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
 }
 
 macro_rules! catalog {
@@ -110,12 +125,12 @@ catalog! {
     SampleText => "Sample text to test the expression",
     PreviewHint => "Type an expression and some sample text to see what would be masked.",
     InvalidRegex => "Invalid regular expression:",
-    MatchesInSample => "match(es) in the sample; masked it reads:",
+    MatchesInSample => "{n} match(es) in the sample; masked it reads:",
     SaveRule => "Save rule",
     Cancel => "Cancel",
     SwitchOnSelected => "Switch on selected",
     SwitchOffSelected => "Switch off selected",
-    Selected => "selected",
+    Selected => "{n} selected",
     Select => "Select",
     SelectAllOnPage => "Select all rules on this page",
     LastChange => "Last change",
@@ -123,9 +138,9 @@ catalog! {
     BuiltInOnlySwitch => "built-in: switch only",
     Edit => "Edit",
     Delete => "Delete",
-    ConfirmDelete => "Delete the custom rule",
+    ConfirmDelete => "Delete the custom rule \"{name}\"?",
     Pages => "Pages",
-    Of => "of",
+    PageRange => "{first}–{last} of {total}",
     Previous => "Previous",
     Next => "Next",
     PageSize => "Rules per page",
@@ -172,8 +187,8 @@ catalog! {
     Remove => "Remove",
     StartExport => "Start export",
     Starting => "Starting…",
-    ExportStarted => "Export started",
-    ExportStartedHint => "— follow it below; the Download button appears when the file is ready. You may leave this page: the portal keeps watching.",
+    ExportStarted => "Export started — follow it below; the Download button appears when the file is ready. You may leave this page: the portal keeps watching.",
+    ExportStartedRecords => "Export started ({n} records) — follow it below; the Download button appears when the file is ready. You may leave this page: the portal keeps watching.",
     RecentExports => "Your recent exports",
     RecentExportsHelp => "Updated live while an export runs. Every export you created is in",
     NoExportsYet => "No exports yet.",
@@ -187,11 +202,11 @@ catalog! {
     ColTook => "Time",
     ColFile => "File",
     Download => "Download",
-    TryAgainIn => "The cloud allows only a few calls a minute. Try again in",
+    TryAgainIn => "The cloud allows only a few calls a minute. Try again in {secs} s.",
     Images => "Images",
     ChosenImages => "Chosen images",
     AllMatchingImages => "All images that match the filters",
-    ImagesChosen => "images chosen",
+    ImagesChosen => "{n} images chosen",
     LocalImages => "Local images",
     SearchName => "Image name",
     SearchVersion => "Version",
@@ -211,7 +226,7 @@ catalog! {
     TargetBucketHelp => "The OBS bucket DSC writes the exported file to.",
     MaskExport => "Mask sensitive content in the export",
     Preview => "Preview",
-    ResultsMatch => "results match; the first ones:",
+    ResultsMatch => "{n} results match; the first ones:",
     ColAsset => "Asset",
     ColObject => "Object",
     ColLevel => "Level",
@@ -244,22 +259,18 @@ catalog! {
     ClusterName => "Cluster",
     Nodes => "Nodes (active/all)",
     Agents => "HSS agents",
-    AgentFailures => "nodes failed to install the agent",
+    AgentFailures => "{n} nodes failed to install the agent",
     AgentsOk => "installed",
     CannotScan => "cannot be scanned",
-    ClustersChosen => "clusters chosen",
-    ConfirmResourcesBefore => "I understand that the scan creates",
-    ConfirmResourcesAfter => "in each scanned cluster.",
+    ClustersChosen => "{n} clusters chosen",
     StartScan => "Start scan",
     FileType => "File type",
     FilesToUpload => "Files to upload",
     DropOrPick => "Drop files here, or pick them",
-    FilesLimitBefore => "Up to",
-    FilesLimitAfter => "files at a time, each at most",
     PickedFiles => "Files to upload",
     UploadedBefore => "Files uploaded earlier",
     NoFilesYet => "No files of this type uploaded yet.",
-    FilesUploadedBefore => "files uploaded earlier; tick any to scan them again.",
+    FilesUploadedBefore => "{n} files uploaded earlier; tick any to scan them again.",
     UploadAndScan => "Upload and scan",
     BackToScans => "← All scans",
     Results => "Results",
@@ -285,7 +296,7 @@ catalog! {
     FieldMemoryLimit => "Memory limit",
     HelpMemoryLimit => "Mi or Gi, e.g. 300Mi.",
     FieldExportSize => "Rows at most (export_size)",
-    HelpExportSizeOptional => "1 to 100000; empty means the cloud's default, 100000.",
+    HelpExportSizeOptional => "1 to {max}; empty means the cloud's default, {max}.",
     FieldKeyword => "Keyword",
     FieldAssetType => "Asset type",
     FieldAssetId => "Asset ID",
@@ -303,12 +314,112 @@ catalog! {
     FieldScannedUntil => "Scanned until",
     FieldOnlyTheseVulnerabilities => "Only these vulnerabilities",
     HelpVulIds => "Vulnerability ids (e.g. CVE-2024-1234), separated by commas; empty means all.",
-    HelpExportSizeRequired => "Required: 1 to 100000.",
+    HelpExportSizeRequired => "Required: 1 to {max}.",
+    ErrConfirmResources => "Confirm that the scan creates {resources} in each scanned cluster.",
+    ErrNotDockerfile => "{name} is not a Dockerfile (named Dockerfile or *.dockerfile)",
+    ErrNotYaml => "{name} is not Kubernetes YAML (*.yaml or *.yml)",
+    ErrFileUnreadable => "A file could not be read as text.",
+    ErrDateTime => "Enter a date and time.",
+    ErrWholeNumber => "Enter a whole number.",
+    ErrScanTaskNotFound => "HSS knows no such task.",
+    ConfirmResources => "I understand that the scan creates {resources} in each scanned cluster.",
+    FilesLimit => "Up to {files} files at a time, each at most {kib} KiB.",
+    AnyClusterMembership => "Any",
+    OnlyInCluster => "Only containers in a cluster",
+    OnlyOutsideCluster => "Only containers outside clusters",
+    OnlyRisky => "Only risky containers",
+    OnlyClean => "Only containers without risks",
+    UsedByContainers => "Used by containers",
+    NotUsedByContainers => "Not used by containers",
+    ClusterNotAvailable => "cluster is {status}",
+    AgentNotInstalled => "HSS agent not installed",
+    ChooseItem => "Choose {name}",
+    RetryItem => "Retry {name}",
+    SelectItem => "Select {name}",
+    RemoveItem => "Remove {name}",
+    MoveUp => "Move {name} up",
+    MoveDown => "Move {name} down",
+    ColumnTitle => "Title of column {name}",
+    Counters => "{scanning} scanning · {done} done · {failed} failed",
+    MinutesLeft => "about {n} min left",
+    Ended => "ended {time}",
+    // Labels of the cloud's values
+    HeaderContainerId => "Container ID",
+    HeaderContainerName => "Container name",
+    HeaderImageName => "Image",
+    HeaderPodName => "Pod",
+    HeaderClusterName => "Cluster",
+    HeaderClusterType => "Cluster type",
+    HeaderStatus => "Status",
+    HeaderRisky => "Risky",
+    HeaderLowRisk => "Low risks",
+    HeaderMediumRisk => "Medium risks",
+    HeaderHighRisk => "High risks",
+    HeaderFatalRisk => "Critical risks",
+    HeaderCreateTime => "Created",
+    HeaderRestartCount => "Restarts",
+    HeaderCpuLimit => "CPU limit",
+    HeaderMemoryLimit => "Memory limit",
+    ClusterTypeCce => "CCE",
+    ClusterTypeAli => "Alibaba Cloud",
+    ClusterTypeTencent => "Tencent Cloud",
+    ClusterTypeAzure => "Azure",
+    ClusterTypeAws => "AWS",
+    ClusterTypeSelfBuiltHw => "Self-built on Huawei Cloud",
+    ClusterTypeSelfBuiltIdc => "On-premises data centre",
+    ContainerRunning => "Running",
+    ContainerWaiting => "Waiting",
+    ContainerTerminated => "Terminated",
+    ContainerIsolated => "Isolated",
+    ContainerPaused => "Paused",
+    VulLinux => "Operating system",
+    VulApp => "Application",
+    Unhandled => "Unhandled",
+    Handled => "Handled",
+    ImageUnscan => "Not scanned",
+    ImageScanSuccess => "Scanned",
+    ImageScanning => "Scanning",
+    ImageScanFailed => "Scan failed",
+    ImageDownloadFailed => "Download failed",
+    ImageOversized => "Image too large",
+    ImageWaitingForScan => "Waiting for scan",
+    ImageScanStop => "Scan stopped",
+    AssetDatabase => "Database",
+    AssetObs => "OBS",
+    AssetBigdata => "Big data",
+    ScanClusterVul => "Cluster vulnerabilities",
+    ScanRiskAssessment => "Risk assessment",
+    ScanBenchmark => "Compliance benchmark",
+    FileDockerfile => "Dockerfile",
+    FileK8sYaml => "Kubernetes YAML",
+    TaskTypeClusterScan => "Cluster scans",
+    TaskTypeIacScan => "IaC scans",
+    TaskReady => "Waiting",
+    TaskRunning => "Running",
+    TaskFinished => "Finished",
+    TriggerManual => "Manual",
+    TriggerSchedule => "Scheduled",
+    ItemScanning => "scanning",
+    ItemSuccess => "success",
+    ItemFailed => "failed",
+    KindHssContainers => "HSS containers",
+    KindHssLocalVuls => "HSS image vulnerabilities",
+    KindDscResults => "DSC classification results",
+    KindClusterScan => "HSS cluster scan",
+    KindIacScan => "HSS IaC scan",
+    StatusRunning => "Running",
+    StatusSuccess => "Ready",
+    StatusFailure => "Failed",
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(tf(Key::PageRange, &[("first", &11), ("last", &20), ("total", &36)]), "11–20 of 36");
+    }
 
     #[test]
     fn english_is_complete() {

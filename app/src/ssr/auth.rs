@@ -8,6 +8,7 @@ use super::{from_cloud, portal};
 use crate::dto::{safe_next, Me, PortalInfo, SignedIn};
 use crate::error::{AppError, ErrorKind};
 use crate::i18n::{t, Key};
+use cloud::model::required_text;
 
 const DEFAULT_REGION: &str = "cn-north-4";
 
@@ -19,14 +20,8 @@ fn check_region(region: &str) -> Result<(), AppError> {
     }
 }
 
-fn required(field: &str, value: &str, max: usize) -> Result<(), AppError> {
-    if value.trim().is_empty() {
-        return Err(AppError::invalid(field, t(Key::ErrRequired)));
-    }
-    if value.chars().count() > max {
-        return Err(AppError::invalid(field, format!("{} {max}", t(Key::ErrTooLong))));
-    }
-    Ok(())
+fn required(field: &'static str, value: &str, max: usize) -> Result<(), AppError> {
+    required_text(field, value, max).map_err(|e| AppError::refused(e, &[]))
 }
 
 /// IAM refusals during sign-in all read the same, so the answer does not tell an attacker which
@@ -41,7 +36,7 @@ fn sign_in_error(e: CloudError) -> AppError {
     }
 }
 
-pub async fn login_with_password(
+pub async fn login(
     domain: String,
     user: String,
     password: String,
@@ -66,15 +61,9 @@ pub async fn login_with_password(
     establish(issued.token, issued.info, next).await
 }
 
-pub async fn login_with_token(
-    token: String,
-    region: String,
-    next: Option<String>,
-) -> Result<SignedIn, AppError> {
+pub async fn login_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
+    required("token", &token, 32_768)?;
     let token = Secret::new(token.trim().to_string());
-    if token.is_empty() {
-        return Err(AppError::invalid("token", t(Key::ErrRequired)));
-    }
     check_region(&region)?;
     let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
         tracing::info!(error = %e, "token sign-in refused");
@@ -139,7 +128,7 @@ pub async fn whoami() -> Result<Me, AppError> {
     })
 }
 
-pub fn portal_info() -> PortalInfo {
+pub fn login_page_info() -> PortalInfo {
     let demo = portal().demo.clone();
     let default_region = demo.as_ref().map_or(DEFAULT_REGION, |d| d.region.as_str()).to_string();
     PortalInfo { demo, regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(), default_region }

@@ -1,7 +1,7 @@
-//! Short-lived copies of the cloud lists the pickers search and page through (clusters, local
-//! images, scan jobs). HSS allows 5 calls a minute per user per API: paging or searching by
-//! calling the cloud each time would be throttled after a few clicks, so a list is fetched whole
-//! once and then searched here.
+//! Short-lived copies of cloud answers. HSS allows 5 calls a minute per user per API: paging or
+//! searching by calling the cloud each time would be throttled after a few clicks, and every
+//! open tab would spend the same budget, so lists are fetched whole once and searched here, and
+//! scan answers are reused for a few seconds.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -12,22 +12,47 @@ use std::time::{Duration, Instant};
 use cloud::hss::{Cluster, ClusterQuery};
 use cloud::{Caller, CloudError};
 
-use super::session::SessionAuth;
+use super::identity::Owner;
 use super::{from_cloud, Portal};
 use crate::error::AppError;
 
-/// Keys the lists of one user in one project (cloud lists belong to both).
-pub fn list_key(domain_id: &str, user_id: &str, project_id: &str) -> String {
-    format!("{domain_id}/{user_id}/{project_id}")
+/// How long a picker's copy of a cloud list is reused.
+pub const LIST_TTL: Duration = Duration::from_secs(60);
+/// How long scan lists and details are reused: 12 s keeps any number of tabs within 5 calls a
+/// minute per API.
+pub const SCAN_TTL: Duration = Duration::from_secs(12);
+/// How long a scan task's page may show the tracker's last snapshot: past the tracker's longest
+/// wait between two looks, so while it follows a task the page never asks the cloud itself.
+pub const SNAPSHOT_TTL: Duration = Duration::from_secs(150);
+
+/// What a cached answer is: whose, which list, and which variant of it (a query, a task).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CacheKey {
+    owner: String,
+    list: &'static str,
+    detail: String,
 }
 
-/// When it stops being served, and the list.
+impl CacheKey {
+    /// `owner`'s `list` in their project.
+    pub fn new(owner: &Owner, list: &'static str) -> Self {
+        Self { owner: owner.list_key(), list, detail: String::new() }
+    }
+
+    /// One variant of the list (a query's answer, one task's snapshot).
+    pub fn with(mut self, detail: impl Into<String>) -> Self {
+        self.detail = detail.into();
+        self
+    }
+}
+
+/// When it stops being served, and the value.
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
 #[derive(Default)]
 pub struct ListCache {
     ttl: Duration,
-    entries: Mutex<HashMap<(String, &'static str), Entry>>,
+    entries: Mutex<HashMap<CacheKey, Entry>>,
 }
 
 impl ListCache {
@@ -35,20 +60,13 @@ impl ListCache {
         Self { ttl, entries: Mutex::new(HashMap::new()) }
     }
 
-    /// The cached `list` for `who` (user and project), or a fresh one from `fetch`. Failures are
-    /// not cached. `refresh` skips the copy (the user asked for fresh data).
-    pub async fn get<T, E, F>(
-        &self,
-        who: &str,
-        list: &'static str,
-        refresh: bool,
-        fetch: F,
-    ) -> Result<Arc<T>, E>
+    /// The cached value under `key`, or a fresh one from `fetch`. Failures are not cached.
+    /// `refresh` skips the copy (the user asked for fresh data).
+    pub async fn get<T, E, F>(&self, key: CacheKey, refresh: bool, fetch: F) -> Result<Arc<T>, E>
     where
         T: Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
-        let key = (who.to_string(), list);
         if !refresh {
             let entries = self.entries.lock().expect("list cache");
             if let Some((until, value)) = entries.get(&key) {
@@ -60,24 +78,26 @@ impl ListCache {
             }
         }
         let value = Arc::new(fetch.await?);
+        self.keep(key, value.clone(), self.ttl);
+        Ok(value)
+    }
+
+    /// Keeps `value` under `key` for `ttl` (the tracker hands its snapshots to pages).
+    pub fn put<T: Send + Sync + 'static>(&self, key: CacheKey, value: T, ttl: Duration) {
+        self.keep(key, Arc::new(value), ttl);
+    }
+
+    fn keep(&self, key: CacheKey, value: Arc<dyn Any + Send + Sync>, ttl: Duration) {
         let mut entries = self.entries.lock().expect("list cache");
         let now = Instant::now();
         entries.retain(|_, (until, _)| now < *until);
-        entries.insert(key, (now + self.ttl, value.clone()));
-        Ok(value)
-    }
-}
-
-impl ListCache {
-    /// Keeps `value` as `who`'s `list` for `ttl` (the tracker hands its snapshots to pages).
-    pub fn put<T: Send + Sync + 'static>(&self, who: &str, list: &'static str, value: T, ttl: Duration) {
-        let mut entries = self.entries.lock().expect("list cache");
-        entries.insert((who.to_string(), list), (Instant::now() + ttl, Arc::new(value)));
+        entries.insert(key, (now + ttl, value));
     }
 
-    /// Drops every list kept for `who` (after a change the next read must be fresh).
-    pub fn forget(&self, who: &str) {
-        self.entries.lock().expect("list cache").retain(|(w, _), _| w != who);
+    /// Drops everything kept for `owner` (after a change the next read must be fresh).
+    pub fn forget(&self, owner: &Owner) {
+        let who = owner.list_key();
+        self.entries.lock().expect("list cache").retain(|k, _| k.owner != who);
     }
 }
 
@@ -98,17 +118,30 @@ where
     }
 }
 
+/// The rows of `all` that `keep` accepts, as one page, and how many there are.
+pub fn page_of<'a, T, R>(
+    all: &'a [T],
+    keep: impl Fn(&T) -> bool,
+    offset: usize,
+    limit: usize,
+    row: impl Fn(&'a T) -> R,
+) -> (Vec<R>, usize) {
+    let matching: Vec<&T> = all.iter().filter(|x| keep(x)).collect();
+    let total = matching.len();
+    (matching.into_iter().skip(offset).take(limit).map(row).collect(), total)
+}
+
 /// The user's clusters with their agents' state. One copy serves both the container export's
 /// cluster names and the scan picker, so opening both costs the cloud one walk of the list.
 pub async fn clusters(
     portal: &Portal,
-    auth: &SessionAuth,
+    owner: &Owner,
     caller: &Caller,
     refresh: bool,
 ) -> Result<Arc<Vec<Cluster>>, AppError> {
     portal
         .lists
-        .get(&auth.list_key(), "clusters", refresh, async {
+        .get(CacheKey::new(owner, "clusters"), refresh, async {
             all_pages(5000, |offset| async move {
                 let q = ClusterQuery { offset, limit: 200, load_agent_info: true, ..Default::default() };
                 let page = portal.cloud.hss_list_clusters(caller, &q).await?;
@@ -124,13 +157,24 @@ pub async fn clusters(
 mod tests {
     use super::*;
 
+    fn owner(user: &str) -> Owner {
+        Owner {
+            user_id: user.into(),
+            user_name: user.into(),
+            domain_id: "d".into(),
+            project_id: "p".into(),
+            region: "r".into(),
+        }
+    }
+
     #[tokio::test]
     async fn fetches_once_within_the_ttl() {
         let cache = ListCache::new(Duration::from_secs(60));
         let calls = std::sync::atomic::AtomicU32::new(0);
+        let key = CacheKey::new(&owner("u"), "clusters");
         for _ in 0..3 {
             let v: Arc<Vec<u32>> = cache
-                .get("u", "clusters", false, async {
+                .get(key.clone(), false, async {
                     calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     Ok::<_, ()>(vec![1, 2])
                 })
@@ -139,9 +183,18 @@ mod tests {
             assert_eq!(*v, vec![1, 2]);
         }
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
-        let _ = cache.get("u", "clusters", true, async { Ok::<_, ()>(vec![3u32]) }).await;
+        let _ = cache.get(key.clone(), true, async { Ok::<_, ()>(vec![3u32]) }).await;
         let other: Result<Arc<Vec<u32>>, &str> =
-            cache.get("v", "clusters", false, async { Err("down") }).await;
+            cache.get(CacheKey::new(&owner("v"), "clusters"), false, async { Err("down") }).await;
         assert!(other.is_err(), "failures pass through and are not kept");
+        cache.forget(&owner("u"));
+        let fresh: Arc<Vec<u32>> = cache.get(key, false, async { Ok::<_, ()>(vec![9]) }).await.unwrap();
+        assert_eq!(*fresh, vec![9], "forgotten");
+    }
+
+    #[test]
+    fn pages_what_matches() {
+        let (rows, total) = page_of(&[1, 2, 3, 4, 5, 6], |x| x % 2 == 0, 1, 1, |x| x * 10);
+        assert_eq!((rows, total), (vec![40], 3));
     }
 }

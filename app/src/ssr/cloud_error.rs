@@ -7,7 +7,7 @@ use crate::i18n::{t, Key};
 pub fn from_cloud(e: CloudError) -> AppError {
     let request_id = e.request_id().map(str::to_string);
     match e {
-        CloudError::Invalid { field, message } => AppError::invalid(field, message),
+        CloudError::Invalid { .. } => AppError::refused(e, &[]),
         CloudError::Api { status, code, message, service, .. } => {
             let kind = match (status, code.as_str()) {
                 (429, _) | (_, "APIGW.0308") => ErrorKind::Throttled,

@@ -1,14 +1,18 @@
-//! Server-only half of the app: state, sessions, the token vault and the mapping of cloud errors.
+//! Server-only half of the app: the portal's services, sessions, identities, the token vault,
+//! caches, tasks and the work behind each server function (one module per area, functions named
+//! as in [`crate::api`]).
 
 pub mod auth;
+pub mod cache;
 mod cloud_error;
 pub mod csp;
 pub mod exports;
-pub mod history;
-pub mod lists;
+pub mod follow;
+pub mod identity;
 pub mod masking;
 pub mod scans;
 pub mod session;
+pub mod tasks;
 pub mod vault;
 
 use std::sync::Arc;
@@ -32,14 +36,16 @@ pub struct Portal {
     pub demo: Option<crate::dto::DemoLogin>,
     /// A session ends after this long even when in use (and never after the token's expiry).
     pub session_max_lifetime: Duration,
-    /// Exports (and scan tasks) created through the portal.
-    pub tasks: Arc<dyn history::TaskStore>,
+    /// Exports and scan tasks created through the portal.
+    pub tasks: Arc<dyn tasks::TaskStore>,
+    /// What users keep between visits.
+    pub preferences: Arc<dyn tasks::PreferenceStore>,
     /// Wakes the background tracker when a task is created or may be polled again.
     pub tracker: Arc<tokio::sync::Notify>,
     /// Short-lived copies of cloud lists, so pickers stay within HSS's 5 calls a minute.
-    pub lists: lists::ListCache,
-    /// Scan task lists and details, reused for 12 s per user (HSS's 5 calls a minute).
-    pub scan_cache: lists::ListCache,
+    pub lists: cache::ListCache,
+    /// Scan task lists and details, reused for a few seconds per user.
+    pub scan_cache: cache::ListCache,
 }
 
 pub fn portal() -> Arc<Portal> {
@@ -54,8 +60,8 @@ pub fn now_ms() -> i64 {
 }
 
 /// A store failure as the user reads it (the details go to the log).
-pub fn store_failed(e: history::StoreError) -> crate::error::AppError {
-    tracing::error!(error = %e, "history store failed");
+pub fn store_failed(e: tasks::StoreError) -> crate::error::AppError {
+    tracing::error!(error = %e, "task store failed");
     crate::error::AppError::new(
         crate::error::ErrorKind::Internal,
         crate::i18n::t(crate::i18n::Key::ErrHistoryStore),

@@ -1,345 +1,191 @@
 //! HSS scan tasks for the signed-in user: the cluster picker, IaC files (list and upload), the
-//! two create calls (recorded in the history and followed by the tracker), the task list with
-//! statistics, a task's detail and retry.
+//! two create calls (recorded in the history and followed by the tracker), how to ask a scan's
+//! status, the task list with statistics, a task's detail and retry.
 //!
 //! HSS allows 5 calls a minute per user per API; list and detail answers are reused for a few
 //! seconds per user, so any number of open tabs costs the cloud the same.
 
 use cloud::hss::{
-    Cluster, ClusterScanInfo, IacFileQuery, IacFileType, IacScanInfo, IacScanSource, NewTask, RangeType,
-    Retry, RetryCluster, RetryRange, ScanType, Task, TaskQuery, TaskStatus, TaskType, TriggerType,
-    UploadFile,
+    Cluster, IacFileQuery, IacFileType, IacScanSource, TaskList, TaskQuery, TaskStatus, TaskType, UploadFile,
+    UploadedFile,
 };
+use cloud::{Caller, CloudError};
 
-use super::history::{record_created, FIRST_POLL_MS};
-use super::lists::ListCache;
+use super::cache::{clusters, page_of, CacheKey, SNAPSHOT_TTL};
+use super::identity::Owner;
 use super::session::signed_in;
-use super::{from_cloud, now_ms};
-use crate::dto::exports::{Created, TaskKind};
+use super::tasks::{record_created, Progress, StatusApi, Task, FIRST_POLL_MS};
+use super::{from_cloud, now_ms, Portal};
 use crate::dto::scans::*;
-use crate::error::AppError;
+use crate::dto::tasks::{Created, TaskKind};
+use crate::error::{AppError, ErrorKind};
+use crate::i18n::{t, Key};
 
-/// Where one task's latest snapshot is kept in the scan cache. The tracker puts what it read
-/// there and the task's page reads it, so both build the key here.
-pub fn task_key(list_key: &str, task_type: TaskType, task_id: &str) -> String {
-    format!("{list_key}|{task_type}|{task_id}")
+/// Scans are followed through the task list, which the scan pages read too: the tracker takes
+/// every other slot of the user's budget for it, so pages opened meanwhile still get calls.
+pub const STATUS_API: StatusApi = StatusApi { name: "hss_list_tasks", share: 2 };
+
+/// One task's latest snapshot in the scan cache: the tracker puts what it read there and the
+/// task's page reads it.
+fn snapshot_key(owner: &Owner, task_type: TaskType, task_id: &str) -> CacheKey {
+    CacheKey::new(owner, "scan_task").with(format!("{task_type}/{task_id}"))
 }
 
-/// The scan cache's name for one task's snapshot (beside its resources).
-pub const TASK_SNAPSHOT: &str = "scan_task";
-
-fn parse<T: std::str::FromStr<Err = String>>(field: &str, v: &str) -> Result<T, AppError> {
-    v.parse::<T>().map_err(|m| AppError::invalid(field, m))
-}
-
-fn opt<T: std::str::FromStr<Err = String>>(field: &str, v: Option<String>) -> Result<Option<T>, AppError> {
-    v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).map(|s| parse(field, &s)).transpose()
-}
-
-/// Why a cluster cannot be scanned (the emulator and the console agree: it must be available
-/// and have the HSS agent's DaemonSet installed).
-fn unscannable(c: &Cluster) -> Option<String> {
-    if !c.status.eq_ignore_ascii_case("available") && !c.status.eq_ignore_ascii_case("running") {
-        return Some(format!("cluster is {}", c.status));
-    }
-    if c.agent_ds_install_status.eq_ignore_ascii_case("notinstall") {
-        return Some("HSS agent not installed".into());
-    }
-    None
-}
-
-pub async fn clusters(offset: u32, name: Option<String>, refresh: bool) -> Result<ClusterPage, AppError> {
+pub async fn scan_clusters(
+    offset: u32,
+    name: Option<String>,
+    refresh: bool,
+) -> Result<ClusterPage, AppError> {
     let name = name.map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
-    let (portal, auth, caller) = signed_in().await?;
-    let list = super::lists::clusters(&portal, &auth, &caller, refresh).await?;
-    let matching: Vec<&Cluster> = list
-        .iter()
-        .filter(|c| name.as_ref().is_none_or(|n| c.cluster_name.to_lowercase().contains(n)))
-        .collect();
-    Ok(ClusterPage {
-        total: matching.len() as u32,
-        clusters: matching
-            .into_iter()
-            .skip(offset as usize)
-            .take(CLUSTER_PAGE_SIZE as usize)
-            .map(|c| ClusterRow {
-                cluster_id: c.cluster_id.clone(),
-                cluster_name: c.cluster_name.clone(),
-                cluster_type: c.cluster_type.clone(),
-                status: c.status.clone(),
-                version: c.version.clone(),
-                nodes: format!("{}/{}", c.active_nodes_number, c.total_nodes_number),
-                agent_failures: c.agent_install_failed_num,
-                unscannable: unscannable(c),
-            })
-            .collect(),
-    })
+    let s = signed_in().await?;
+    let list = clusters(&s.portal, &s.auth.owner(), &s.caller, refresh).await?;
+    let matches = |c: &Cluster| name.as_ref().is_none_or(|n| c.cluster_name.to_lowercase().contains(n));
+    let row = |c: &Cluster| ClusterRow { cluster: c.clone(), unscannable: Unscannable::of(c) };
+    let (clusters, total) = page_of(&list, matches, offset as usize, CLUSTER_PAGE_SIZE as usize, row);
+    Ok(ClusterPage { clusters, total: total as u32 })
 }
 
 pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppError> {
     input.validate()?;
-    let task = NewTask::ClusterScan {
-        cluster_scan_info: ClusterScanInfo {
-            scan_type_list: input
-                .scan_types
-                .iter()
-                .map(|t| parse::<ScanType>("scan_types", t))
-                .collect::<Result<_, _>>()?,
-            range_type: if input.all_clusters { RangeType::AllCluster } else { RangeType::SpecificCluster },
-            cluster_id_list: if input.all_clusters { Vec::new() } else { input.cluster_ids.clone() },
-        },
-    };
-    let (portal, auth, caller) = signed_in().await?;
-    let started = portal.cloud.hss_create_task(&caller, &task).await.map_err(from_cloud)?;
-    let row = record_created(&portal, &auth, TaskKind::ClusterScan, input.summary(), &input, started.task_id)
-        .await?;
+    let s = signed_in().await?;
+    let started = s.portal.cloud.hss_create_task(&s.caller, &input.task()).await.map_err(from_cloud)?;
+    let row =
+        record_created(&s.portal, &s.auth, TaskKind::ClusterScan, input.summary(), &input, started.task_id)
+            .await?;
     Ok(Created { row, record_total_num: None })
 }
 
 pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
     input.validate()?;
-    let task = NewTask::IacScan {
-        iac_scan_info: IacScanInfo {
-            file_type: parse::<IacFileType>("file_type", &input.file_type)?,
-            file_id_list: input.file_ids.clone(),
-        },
-    };
-    let (portal, auth, caller) = signed_in().await?;
-    let started = portal.cloud.hss_create_task(&caller, &task).await.map_err(from_cloud)?;
-    let summary = format!(
-        "{} {} file{}",
-        input.file_ids.len(),
-        crate::dto::exports::label(FILE_TYPES, &input.file_type),
-        if input.file_ids.len() == 1 { "" } else { "s" }
-    );
-    let row = record_created(&portal, &auth, TaskKind::IacScan, summary, &input, started.task_id).await?;
+    let s = signed_in().await?;
+    let started = s.portal.cloud.hss_create_task(&s.caller, &input.task()).await.map_err(from_cloud)?;
+    let row = record_created(&s.portal, &s.auth, TaskKind::IacScan, input.summary(), &input, started.task_id)
+        .await?;
     Ok(Created { row, record_total_num: None })
 }
 
 /// Forwards checked files to HSS's upload API.
-pub async fn upload(file_type: String, files: Vec<UploadFile>) -> Result<Vec<UploadedRow>, AppError> {
-    let sizes: Vec<(String, usize)> = files.iter().map(|f| (f.file_name.clone(), f.content.len())).collect();
-    check_files(&file_type, &sizes)?;
-    let kind = parse::<IacFileType>("file_type", &file_type)?;
-    let (portal, auth, caller) = signed_in().await?;
-    let uploaded = portal.cloud.hss_upload_iac_files(&caller, kind, files).await.map_err(from_cloud)?;
-    tracing::info!(user = %auth.user_name, files = uploaded.len(), "IaC files uploaded");
-    Ok(uploaded
+pub async fn upload_iac_files(
+    file_type: IacFileType,
+    files: Vec<TextFile>,
+) -> Result<Vec<UploadedFile>, AppError> {
+    let sizes: Vec<(String, usize)> = files.iter().map(|f| (f.name.clone(), f.content.len())).collect();
+    check_files(file_type, &sizes)?;
+    let files = files
         .into_iter()
-        .map(|f| UploadedRow { file_id: f.file_id, file_name: f.file_name, file_size: f.file_size })
-        .collect())
+        .map(|f| UploadFile { file_name: f.name, content: f.content.into_bytes() })
+        .collect();
+    let s = signed_in().await?;
+    let uploaded =
+        s.portal.cloud.hss_upload_iac_files(&s.caller, file_type, files).await.map_err(from_cloud)?;
+    tracing::info!(user = %s.auth.user_name, files = uploaded.len(), "IaC files uploaded");
+    Ok(uploaded)
 }
 
-pub async fn iac_files(file_type: String, offset: u32) -> Result<(Vec<IacFileRow>, i64), AppError> {
-    let kind = parse::<IacFileType>("file_type", &file_type)?;
-    let (portal, _, caller) = signed_in().await?;
+pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePage, AppError> {
+    let s = signed_in().await?;
     let q = IacFileQuery {
         offset: offset.into(),
-        limit: 10,
+        limit: FILE_PAGE_SIZE.into(),
         scan_type: IacScanSource::ManualScan,
         file_name: None,
-        file_type: Some(kind),
+        file_type: Some(file_type),
     };
-    let list = portal.cloud.hss_list_iac_files(&caller, &q).await.map_err(from_cloud)?;
-    Ok((
-        list.data_list
-            .into_iter()
-            .map(|f| IacFileRow {
-                file_id: f.file_id,
-                file_name: f.file_name,
-                file_type: f.file_type.map(|t| t.to_string()).unwrap_or_default(),
-                risky: f.risky,
-                risk_num: f.risk_num,
-                upload_file_time: f.upload_file_time,
-            })
-            .collect(),
-        list.total_num,
-    ))
+    let list = s.portal.cloud.hss_list_iac_files(&s.caller, &q).await.map_err(from_cloud)?;
+    Ok(IacFilePage { files: list.data_list, total: list.total_num })
 }
 
-pub fn task_row(t: &Task) -> TaskRow {
-    let (scan_types, scanning, succeeded, failed) = match (&t.cluster_scan_info, &t.iac_scan_info) {
-        (Some(c), _) => (
-            c.scan_type_list.iter().map(|s| s.to_string()).collect(),
-            c.scanning_cluster_num,
-            c.success_cluster_num,
-            c.failed_cluster_num,
-        ),
-        (_, Some(i)) => (Vec::new(), i.scan_file_num, i.success_file_num, i.failed_file_num),
-        _ => (Vec::new(), 0, 0, 0),
-    };
-    TaskRow {
-        task_id: t.task_id.clone(),
-        task_type: t.task_type.to_string(),
-        task_name: t.task_name.clone(),
-        trigger_type: t.trigger_type.map(|x| x.to_string()).unwrap_or_default(),
-        task_status: t.task_status.to_string(),
-        start_time: t.start_time,
-        end_time: t.end_time,
-        estimated_time: t.estimated_time,
-        scan_types,
-        scanning,
-        succeeded,
-        failed,
-    }
-}
-
-/// How long list and detail answers are reused: 12 s keeps any number of tabs within 5 calls
-/// a minute per API.
-pub const SCAN_CACHE: std::time::Duration = std::time::Duration::from_secs(12);
-
-#[allow(clippy::too_many_arguments)]
-pub async fn tasks(
-    task_type: String,
-    task_status: Option<String>,
-    trigger_type: Option<String>,
-    task_name: Option<String>,
-    created_from: Option<i64>,
-    created_to: Option<i64>,
-    sort_dir: Option<String>,
-    offset: u32,
-    limit: u32,
-    refresh: bool,
-) -> Result<TaskPage, AppError> {
-    let kind = parse::<TaskType>("task_type", &task_type)?;
-    if !TASK_PAGE_SIZES.contains(&limit) {
+pub async fn scan_tasks(filter: TaskFilter, refresh: bool) -> Result<TaskPage, AppError> {
+    if !TASK_PAGE_SIZES.contains(&filter.limit()) {
         return Err(AppError::invalid("limit", format!("one of {TASK_PAGE_SIZES:?}")));
     }
-    let mut q = TaskQuery::new(kind);
-    q.offset = offset.into();
-    q.limit = limit.into();
-    q.task_status = opt::<TaskStatus>("task_status", task_status)?;
-    q.trigger_type = opt::<TriggerType>("trigger_type", trigger_type)?;
-    q.task_name = task_name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty());
-    if q.task_name.as_ref().is_some_and(|n| n.chars().count() > 255) {
-        return Err(AppError::invalid("task_name", "at most 255 characters"));
-    }
-    if let (Some(a), Some(b)) = (created_from, created_to) {
-        if a > b {
-            return Err(AppError::invalid("create_time", "the start must not be after the end"));
-        }
-    }
-    q.start_create_time = created_from;
-    q.end_create_time = created_to;
-    match sort_dir.as_deref().map(str::trim) {
-        None | Some("") => {}
-        Some("asc") => (q.sort_key, q.sort_dir) = (Some("start_time"), Some("asc")),
-        Some("desc") => (q.sort_key, q.sort_dir) = (Some("start_time"), Some("desc")),
-        Some(_) => return Err(AppError::invalid("sort_dir", "asc or desc")),
-    }
-    let (portal, auth, caller) = signed_in().await?;
-    let key = format!(
-        "{}|{}",
-        auth.list_key(),
-        serde_json::to_string(&q).unwrap_or_default() + &format!("{offset}/{limit}")
-    );
-    let cache: &ListCache = &portal.scan_cache;
+    let kind = filter.task_type();
+    let mut q = TaskQuery::new(kind).sorted(Some(filter.sort_dir()));
+    q.offset = filter.offset().into();
+    q.limit = filter.limit().into();
+    q.task_status = filter.task_status;
+    q.trigger_type = filter.trigger_type;
+    q.task_name = filter.task_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    q.start_create_time = filter.created_from;
+    q.end_create_time = filter.created_to;
+    q.validate().map_err(|e| AppError::refused(e, &[("start_create_time", "created_from")]))?;
+    let s = signed_in().await?;
+    let (portal, caller, owner) = (&s.portal, &s.caller, s.auth.owner());
+    // The answer depends on every filter: the query's body and page are the key.
+    let variant = format!("{}/{}/{}", serde_json::to_string(&q).unwrap_or_default(), q.offset, q.limit);
+    let cache = &portal.scan_cache;
     let list = cache
-        .get(&key, "scan_tasks", refresh, async { portal.cloud.hss_list_tasks(&caller, &q).await })
+        .get(CacheKey::new(&owner, "scan_tasks").with(variant), refresh, async {
+            portal.cloud.hss_list_tasks(caller, &q).await
+        })
         .await
         .map_err(from_cloud)?;
     let stats = cache
-        .get(&format!("{}|{task_type}", auth.list_key()), "scan_stats", refresh, async {
-            portal.cloud.hss_task_statistics(&caller, kind).await
+        .get(CacheKey::new(&owner, "scan_stats").with(kind.as_str()), refresh, async {
+            portal.cloud.hss_task_statistics(caller, kind).await
         })
         .await
         .map_err(from_cloud)?;
-    Ok(TaskPage {
-        tasks: list.data_list.iter().map(task_row).collect(),
-        total: list.total_num,
-        stats: TaskStats {
-            total_num: stats.total_num,
-            running_num: stats.running_num,
-            last_task_start_time: stats.last_task_start_time,
-        },
+    Ok(TaskPage { tasks: list.data_list.clone(), total: list.total_num, stats: stats.as_ref().clone() })
+}
+
+/// One task's snapshot, read from the cloud.
+async fn read_task(
+    portal: &Portal,
+    caller: &Caller,
+    kind: TaskType,
+    task_id: &str,
+) -> Result<TaskList, CloudError> {
+    let mut q = TaskQuery::new(kind);
+    q.task_id = Some(task_id.to_string());
+    portal.cloud.hss_list_tasks(caller, &q).await
+}
+
+pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetail, AppError> {
+    cloud::model::path_id("task_id", &task_id).map_err(|e| AppError::refused(e, &[]))?;
+    let s = signed_in().await?;
+    let (portal, caller) = (&s.portal, &s.caller);
+    let key = snapshot_key(&s.auth.owner(), task_type, &task_id);
+    let cache = &portal.scan_cache;
+    let found = cache
+        .get(key.clone(), false, read_task(portal, caller, task_type, &task_id))
+        .await
+        .map_err(from_cloud)?;
+    let task = found
+        .data_list
+        .first()
+        .cloned()
+        .ok_or_else(|| AppError::new(ErrorKind::NotFound, t(Key::ErrScanTaskNotFound)))?;
+    let resources = cache
+        .get(key.with("resources"), false, async {
+            portal.cloud.hss_task_resources(caller, task_type, &task_id, 0, 200).await
+        })
+        .await
+        .map_err(from_cloud)?;
+    Ok(TaskDetail {
+        task,
+        clusters: resources.cluster_scan_data_list.clone(),
+        files: resources.iac_scan_data_list.clone(),
     })
 }
 
-pub async fn task(task_type: String, task_id: String) -> Result<TaskDetail, AppError> {
-    let kind = parse::<TaskType>("task_type", &task_type)?;
-    if task_id.is_empty() || task_id.len() > 64 {
-        return Err(AppError::invalid("task_id", "1 to 64 characters"));
-    }
-    let (portal, auth, caller) = signed_in().await?;
-    let key = task_key(&auth.list_key(), kind, &task_id);
-    let cache = &portal.scan_cache;
-    let found = cache
-        .get(&key, TASK_SNAPSHOT, false, async {
-            let mut q = TaskQuery::new(kind);
-            q.task_id = Some(task_id.clone());
-            portal.cloud.hss_list_tasks(&caller, &q).await
-        })
-        .await
-        .map_err(from_cloud)?;
-    let task = found.data_list.first().ok_or_else(|| {
-        AppError::new(crate::error::ErrorKind::NotFound, format!("HSS knows no {task_type} task {task_id}"))
-    })?;
-    let resources = cache
-        .get(&key, "scan_resources", false, async {
-            portal.cloud.hss_task_resources(&caller, kind, &task_id, 0, 200).await
-        })
-        .await
-        .map_err(from_cloud)?;
-    let mut rows: Vec<ResourceRow> = resources
-        .cluster_scan_data_list
-        .iter()
-        .map(|c| ResourceRow {
-            id: c.cluster_id.clone(),
-            name: c.cluster_name.clone(),
-            kind: c.cluster_type.clone(),
-            status: c.scan_status.to_string(),
-            failed_reason: String::new(),
-            items: c
-                .scan_detail_list
-                .iter()
-                .map(|d| ItemRow {
-                    scan_type: d.scan_type.to_string(),
-                    status: d.status.to_string(),
-                    failed_reason: d.failed_reason.clone(),
-                })
-                .collect(),
-        })
-        .collect();
-    rows.extend(resources.iac_scan_data_list.iter().map(|f| ResourceRow {
-        id: f.file_id.clone(),
-        name: f.file_name.clone(),
-        kind: f.file_type.map(|t| t.to_string()).unwrap_or_default(),
-        status: f.scan_status.to_string(),
-        failed_reason: f.failed_reason.clone(),
-        items: Vec::new(),
-    }));
-    Ok(TaskDetail { task: task_row(task), resources: rows })
-}
-
-pub async fn retry(input: RetryInput) -> Result<(), AppError> {
+pub async fn retry_scan(input: RetryInput) -> Result<(), AppError> {
     input.validate()?;
-    let scan_types =
-        input.scan_types.iter().map(|t| parse::<ScanType>("scan_types", t)).collect::<Result<Vec<_>, _>>()?;
-    let retry = if input.all_failed {
-        Retry { range_type: RetryRange::AllFailedCluster, cluster_info_list: Vec::new() }
-    } else {
-        Retry {
-            range_type: RetryRange::SpecificCluster,
-            cluster_info_list: input
-                .cluster_ids
-                .iter()
-                .map(|id| RetryCluster { cluster_id: id.clone(), scan_type_list: scan_types.clone() })
-                .collect(),
-        }
-    };
-    let (portal, auth, caller) = signed_in().await?;
-    portal.cloud.hss_retry_task(&caller, &input.task_id, &retry).await.map_err(from_cloud)?;
+    let s = signed_in().await?;
+    let portal = &s.portal;
+    portal.cloud.hss_retry_task(&s.caller, &input.task_id, &input.retry()).await.map_err(from_cloud)?;
     // The task runs again: its history row (if the portal started it) is followed again, and
     // pages see fresh answers.
-    portal.scan_cache.forget(&task_key(&auth.list_key(), TaskType::ClusterScan, &input.task_id));
+    let owner = s.auth.owner();
+    portal.scan_cache.forget(&owner);
     let now = now_ms();
     let reopened = portal
         .tasks
         .reopen(
-            &auth.owner(),
+            &owner,
             &input.task_id,
-            &auth.sealed_token,
-            auth.token_expires_at,
+            &s.auth.sealed_token,
+            s.auth.token_expires_at,
             now,
             now + FIRST_POLL_MS,
         )
@@ -349,6 +195,39 @@ pub async fn retry(input: RetryInput) -> Result<(), AppError> {
         Ok(false) => {}
         Err(e) => tracing::warn!(error = %e, "could not reopen the retried task's history"),
     }
-    tracing::info!(user = %auth.user_name, task = %input.task_id, "scan retried");
+    tracing::info!(user = %s.auth.user_name, task = %input.task_id, "scan retried");
     Ok(())
+}
+
+/// Where a scan stands: `None` while it runs; done when HSS says finished; failed when any
+/// cluster or file failed (the task page tells which, and offers a retry). The task's page is
+/// handed what was read, so it need not ask the cloud itself.
+pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Option<Progress>, CloudError> {
+    let kind = if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
+    let list = read_task(portal, caller, kind, &task.cloud_task_id).await?;
+    let progress = scan_progress(list.data_list.first());
+    portal.scan_cache.put(snapshot_key(&task.owner, kind, &task.cloud_task_id), list, SNAPSHOT_TTL);
+    Ok(progress)
+}
+
+fn scan_progress(task: Option<&cloud::hss::Task>) -> Option<Progress> {
+    let Some(t) = task else {
+        return Some(Progress::Failed { reason: "HSS no longer lists this task.".into() });
+    };
+    if t.task_status != TaskStatus::Finished {
+        return None;
+    }
+    let c = counters(t);
+    let what = if t.iac_scan_info.is_some() { "files" } else { "clusters" };
+    Some(if c.failed > 0 {
+        Progress::Failed {
+            reason: format!(
+                "{} of {} {what} failed; open the task to see why and retry.",
+                c.failed,
+                c.failed + c.succeeded
+            ),
+        }
+    } else {
+        Progress::Succeeded { file_id: None, file_name: None }
+    })
 }

@@ -1,9 +1,13 @@
 //! What a signed-in session holds, and the rules that end it.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use tower_sessions::Session;
 
+use super::identity::Owner;
+use super::Portal;
 use crate::error::{AppError, ErrorKind};
 
 const AUTH_KEY: &str = "auth";
@@ -23,6 +27,29 @@ pub struct SessionAuth {
     pub token_expires_at: i64,
     /// Unix seconds: the absolute end of this session, whatever the activity.
     pub ends_at: i64,
+}
+
+impl SessionAuth {
+    /// Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
+    pub fn region(&self) -> &str {
+        self.project_name.split('_').next().unwrap_or(&self.project_name)
+    }
+
+    pub fn owner(&self) -> Owner {
+        Owner {
+            user_id: self.user_id.clone(),
+            user_name: self.user_name.clone(),
+            domain_id: self.domain_id.clone(),
+            project_id: self.project_id.clone(),
+            region: self.region().to_string(),
+        }
+    }
+
+    /// The cloud identity behind this session. A token sealed with another key (the key
+    /// changed) cannot be opened: that reads as signed out.
+    pub fn caller(&self, portal: &Portal) -> Result<cloud::Caller, AppError> {
+        self.owner().caller(&portal.vault, &self.sealed_token).map_err(|_| AppError::signed_out())
+    }
 }
 
 pub fn now() -> i64 {
@@ -49,58 +76,22 @@ pub async fn extract() -> Result<Session, AppError> {
     })
 }
 
-/// The signed-in user's cloud identity for a call: region and project from the session, the
-/// token unsealed for just this request. Signed out: 401.
-///
-/// Returns the portal's services too: contexts are read before the first await, since a
-/// resource's future may be polled later outside the reactive owner.
-pub async fn caller() -> Result<(std::sync::Arc<super::Portal>, cloud::Caller), AppError> {
-    let (portal, _, caller) = signed_in().await?;
-    Ok((portal, caller))
+/// A signed-in request: the portal's services, the session's record of the user, and the
+/// cloud identity to call with (the token unsealed for just this request). Signed out: 401.
+pub struct SignedIn {
+    pub portal: Arc<Portal>,
+    pub auth: SessionAuth,
+    pub caller: cloud::Caller,
 }
 
-/// Like [`caller`], with the session's record of the user as well.
-pub async fn signed_in() -> Result<(std::sync::Arc<super::Portal>, SessionAuth, cloud::Caller), AppError> {
+/// The signed-in user of this request. Contexts are read before the first await, since a
+/// resource's future may be polled later outside the reactive owner.
+pub async fn signed_in() -> Result<SignedIn, AppError> {
     let portal = super::portal();
     let session = extract();
     let auth = current(&session.await?).await.ok_or_else(AppError::signed_out)?;
-    let caller = caller_for(&portal, &auth)?;
-    Ok((portal, auth, caller))
-}
-
-/// The cloud identity behind a session record.
-pub fn caller_for(portal: &super::Portal, auth: &SessionAuth) -> Result<cloud::Caller, AppError> {
-    let token = portal.vault.open(&auth.sealed_token).map_err(|_| {
-        // A session sealed with another key (the key changed): treat as signed out.
-        AppError::signed_out()
-    })?;
-    Ok(cloud::Caller {
-        region: auth.region().to_string(),
-        project_id: auth.project_id.clone(),
-        credentials: cloud::Credentials::Token(token),
-    })
-}
-
-impl SessionAuth {
-    /// Sub-projects are named `<region>_<name>`; the region is the part before the underscore.
-    pub fn region(&self) -> &str {
-        self.project_name.split('_').next().unwrap_or(&self.project_name)
-    }
-
-    pub fn owner(&self) -> super::history::Owner {
-        super::history::Owner {
-            user_id: self.user_id.clone(),
-            user_name: self.user_name.clone(),
-            domain_id: self.domain_id.clone(),
-            project_id: self.project_id.clone(),
-            region: self.region().to_string(),
-        }
-    }
-
-    /// Keys cached cloud lists: they belong to one user in one project.
-    pub fn list_key(&self) -> String {
-        super::lists::list_key(&self.domain_id, &self.user_id, &self.project_id)
-    }
+    let caller = auth.caller(&portal)?;
+    Ok(SignedIn { portal, auth, caller })
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.

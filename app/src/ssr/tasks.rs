@@ -1,17 +1,24 @@
-//! The portal's own record of what its users exported (the cloud has no "list my exports"), and
-//! what the background tracker needs to follow each task. The server implements the store (in
-//! the same database as the sessions); server functions only call this interface.
+//! The portal's own record of the tasks its users started (the cloud has no "list my exports"),
+//! and what the background tracker needs to follow each. The server implements the store;
+//! server functions only call this interface.
 
 use async_trait::async_trait;
+use cloud::Caller;
 
-use super::session::SessionAuth;
+use super::identity::Owner;
+use super::session::{signed_in, SessionAuth};
 use super::{now_ms, store_failed, Portal};
-use crate::dto::exports::{HistoryRow, TaskKind, TaskStatus};
-use crate::error::AppError;
+use crate::dto::tasks::{HistoryFilter, HistoryPage, HistoryRow, TaskKind, TaskStatus, HISTORY_PAGE_SIZES};
+use crate::error::{AppError, ErrorKind};
+use crate::i18n::{t, Key};
 
 /// The tracker looks at a new task the first time this soon (most small exports and scans are
 /// done by then); later looks follow its own schedule.
 pub const FIRST_POLL_MS: i64 = 3_000;
+
+/// How long the cloud keeps an exported file. UNKNOWN in the reference; we offer the download
+/// for a day and say so when the cloud has dropped it sooner.
+pub const FILE_RETENTION_MS: i64 = 24 * 3600 * 1000;
 
 /// Records a task just created in the cloud for the signed-in user and wakes the tracker.
 pub async fn record_created(
@@ -36,16 +43,6 @@ pub async fn record_created(
     portal.tracker.notify_one();
     tracing::info!(user = %auth.user_name, kind = kind.as_str(), id = %task.id, "task created");
     Ok(task.row(now))
-}
-
-/// Who created a task, and where.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Owner {
-    pub user_id: String,
-    pub user_name: String,
-    pub domain_id: String,
-    pub project_id: String,
-    pub region: String,
 }
 
 /// A task just created in the cloud.
@@ -90,10 +87,6 @@ pub struct Task {
     pub token_expires_at: i64,
 }
 
-/// How long the cloud keeps an exported file. UNKNOWN in the reference; we offer the download
-/// for a day and say so when the cloud has dropped it sooner.
-pub const FILE_RETENTION_MS: i64 = 24 * 3600 * 1000;
-
 impl Task {
     pub fn downloadable(&self, now_ms: i64) -> bool {
         self.kind.has_file()
@@ -118,6 +111,12 @@ impl Task {
             href: self.kind.task_href(&self.cloud_task_id),
         }
     }
+
+    /// The cloud identity of the task's creator, while the token they left is valid.
+    pub fn caller(&self, portal: &Portal, now_ms: i64) -> Option<Caller> {
+        let sealed = self.sealed_token.as_deref().filter(|_| self.token_expires_at * 1000 > now_ms)?;
+        self.owner.caller(&portal.vault, sealed).ok()
+    }
 }
 
 /// What one status poll found.
@@ -139,16 +138,18 @@ pub enum Progress {
     },
 }
 
-#[derive(Clone, Debug, Default)]
-pub struct HistoryQuery {
-    pub kind: Option<TaskKind>,
-    pub status: Option<TaskStatus>,
-    pub offset: u32,
-    pub limit: u32,
+/// The cloud API a kind's status poll spends, for the tracker's per-user rate slots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StatusApi {
+    /// The operation's name (the client limiter's key too).
+    pub name: &'static str,
+    /// Polls take every `share`-th of the user's slots for this API: pages that read the same
+    /// API keep the rest.
+    pub share: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("history store: {0}")]
+#[error("task store: {0}")]
 pub struct StoreError(pub String);
 
 #[async_trait]
@@ -160,7 +161,7 @@ pub trait TaskStore: Send + Sync {
         &self,
         domain_id: &str,
         user_id: &str,
-        q: &HistoryQuery,
+        filter: &HistoryFilter,
     ) -> Result<(Vec<Task>, u64), StoreError>;
     /// Running tasks whose next poll is due, oldest due first.
     async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError>;
@@ -191,6 +192,46 @@ pub trait TaskStore: Send + Sync {
         now_ms: i64,
         next_poll_at: i64,
     ) -> Result<bool, StoreError>;
+}
+
+/// What a user keeps between visits (the container export's column set).
+#[async_trait]
+pub trait PreferenceStore: Send + Sync {
     async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError>;
     async fn set_preference(&self, user_key: &str, name: &str, value: &str) -> Result<(), StoreError>;
+}
+
+/// One of the user's own tasks; anyone else's reads as not found.
+pub async fn owned(portal: &Portal, auth: &SessionAuth, id: &str) -> Result<Task, AppError> {
+    let not_found = || AppError::new(ErrorKind::NotFound, t(Key::ErrExportNotFound));
+    if id.is_empty() || id.len() > 64 {
+        return Err(not_found());
+    }
+    let task = portal.tasks.get(id).await.map_err(store_failed)?.ok_or_else(not_found)?;
+    if task.owner.user_id != auth.user_id || task.owner.domain_id != auth.domain_id {
+        return Err(not_found());
+    }
+    Ok(task)
+}
+
+pub async fn task_status(id: String) -> Result<HistoryRow, AppError> {
+    let s = signed_in().await?;
+    Ok(owned(&s.portal, &s.auth, &id).await?.row(now_ms()))
+}
+
+pub async fn task_history(filter: HistoryFilter) -> Result<HistoryPage, AppError> {
+    if !HISTORY_PAGE_SIZES.contains(&filter.limit()) {
+        return Err(AppError::invalid("limit", format!("one of {HISTORY_PAGE_SIZES:?}")));
+    }
+    let s = signed_in().await?;
+    let (tasks, total) =
+        s.portal.tasks.list(&s.auth.domain_id, &s.auth.user_id, &filter).await.map_err(store_failed)?;
+    let now = now_ms();
+    Ok(HistoryPage {
+        rows: tasks.iter().map(|t| t.row(now)).collect(),
+        total,
+        offset: filter.offset(),
+        limit: filter.limit(),
+        server_now: now,
+    })
 }

@@ -1,10 +1,8 @@
 //! DBSS masking rules through `cloud`, against the emulator.
 
-mod common;
-
+use crate::common::*;
 use cloud::dbss::*;
 use cloud::CloudError;
-use common::*;
 
 async fn active_instance(client: &cloud::CloudClient, caller: &cloud::Caller) -> String {
     let list = client.dbss_list_instances(caller, 0, 100).await.unwrap();

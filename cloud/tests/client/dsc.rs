@@ -1,10 +1,8 @@
 //! DSC classification results and their export through `cloud`, against the emulator.
 
-mod common;
-
+use crate::common::*;
 use cloud::dsc::*;
 use cloud::CloudError;
-use common::*;
 use emulator::timing::TaskTiming;
 use futures_util::StreamExt;
 

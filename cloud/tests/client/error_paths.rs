@@ -1,13 +1,11 @@
 //! The error path of every read not covered elsewhere: bounds refused before sending, and the
 //! service's own error for what only it can know.
 
-mod common;
-
+use crate::common::*;
 use cloud::dbss::{InstanceStatus, InstanceSwitch, OnOff, RulesApi};
 use cloud::dsc::ResultFilter;
 use cloud::hss::{IacFileQuery, IacScanSource, LocalImageQuery, TaskQuery, TaskType};
 use cloud::CloudError;
-use common::*;
 
 fn field(r: Result<impl std::fmt::Debug, CloudError>) -> &'static str {
     match r {

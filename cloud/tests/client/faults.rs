@@ -1,15 +1,13 @@
 //! Faults injected through the emulator's control API: reads retry, writes never do, timeouts
 //! and dropped connections surface as such; reset and task timing work over HTTP.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use cloud::hss::{
     ClusterQuery, ClusterScanInfo, NewTask, RangeType, ScanType, TaskQuery, TaskStatus, TaskType,
 };
 use cloud::{ClientConfig, CloudClient, CloudError, Endpoints};
-use common::*;
 use serde_json::{json, Value};
 
 async fn control(emu: &emulator::Running, path: &str, body: Value) {

@@ -1,11 +1,9 @@
 //! Authentication at the emulated API gateway: tokens and AK/SK signatures, as `cloud` sends
 //! them, and the APIGW errors for everything else.
 
-mod common;
-
+use crate::common::*;
 use cloud::hss::{ClusterQuery, TaskType};
 use cloud::{Caller, CloudError, Credentials, Secret};
-use common::*;
 
 fn assert_apigw_0301(err: CloudError, detail: &str) {
     match err {

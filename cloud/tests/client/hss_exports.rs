@@ -1,11 +1,9 @@
 //! Container and local-image vulnerability exports through `cloud`, against the emulator:
 //! create, follow, download, and read the CSV inside the ZIP.
 
-mod common;
-
+use crate::common::*;
 use cloud::hss::*;
 use cloud::CloudError;
-use common::*;
 use emulator::timing::TaskTiming;
 use futures_util::StreamExt;
 

@@ -1,10 +1,8 @@
 //! Cluster scans and IaC scans through `cloud`, against the emulator.
 
-mod common;
-
+use crate::common::*;
 use cloud::hss::*;
 use cloud::CloudError;
-use common::*;
 use emulator::timing::TaskTiming;
 
 fn immediate() -> emulator::Config {

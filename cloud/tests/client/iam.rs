@@ -3,8 +3,7 @@
 use cloud::iam::PasswordLogin;
 use cloud::{ClientConfig, CloudClient, CloudError, Endpoints, Secret};
 
-mod common;
-use common::setup;
+use crate::common::setup;
 
 fn login(user: &str, password: &str, region: &str) -> PasswordLogin {
     PasswordLogin {

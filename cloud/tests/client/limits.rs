@@ -1,11 +1,9 @@
 //! HSS's 5 calls per user per API per minute: the client holds back and says how long to wait;
 //! the emulator answers APIGW.0308 to a client that does not.
 
-mod common;
-
+use crate::common::*;
 use cloud::hss::{ClusterScanInfo, NewTask, RangeType, ScanType, TaskType};
 use cloud::{ClientConfig, CloudClient, CloudError, Endpoints};
-use common::*;
 
 #[tokio::test]
 async fn the_client_limiter_reports_the_wait() {

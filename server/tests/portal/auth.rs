@@ -1,10 +1,8 @@
 //! Sign-in, sessions and request guards, through the real axum router.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
 use base64::Engine;
-use common::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {

@@ -1,12 +1,10 @@
 //! Export server functions through the router, as the demo operator and auditor: each export
 //! type created, followed by the tracker, downloaded and listed; validation and cloud errors.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use axum::http::{header, StatusCode};
-use common::*;
 use serde_json::{json, Value};
 
 const WITHIN: Duration = Duration::from_secs(40);
@@ -65,7 +63,9 @@ async fn container_export_end_to_end_with_remembered_columns() {
     let (status, _, body) = download(r, &auditor, &id).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert!(String::from_utf8_lossy(&body).contains("No such export"));
-    let (_, page) = call_form(r, "/api/exports/history", &[("offset", "0"), ("limit", "10")], &auditor).await;
+    let (_, page) =
+        call_form(r, "/api/exports/history", &[("filter[offset]", "0"), ("filter[limit]", "10")], &auditor)
+            .await;
     assert_eq!(page["total"], 0);
 }
 
@@ -104,11 +104,17 @@ async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
     }
     let (status, e) = call_json(r, "/api/exports/containers", json!({"input": "nonsense"}), &cookie).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
-    let (status, e) = call_form(r, "/api/exports/history", &[("offset", "0"), ("limit", "7")], &cookie).await;
-    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
     let (status, e) =
-        call_form(r, "/api/exports/history", &[("offset", "0"), ("limit", "10"), ("kind", "x")], &cookie)
+        call_form(r, "/api/exports/history", &[("filter[offset]", "0"), ("filter[limit]", "7")], &cookie)
             .await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
+    let (status, e) = call_form(
+        r,
+        "/api/exports/history",
+        &[("filter[offset]", "0"), ("filter[limit]", "10"), ("filter[kind]", "x")],
+        &cookie,
+    )
+    .await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("kind")));
     let exports = p.emulator().requests().into_iter().filter(|q| q.path.contains("export")).count();
     assert_eq!(exports, 0, "nothing invalid was sent to the cloud");
@@ -186,13 +192,13 @@ async fn dsc_results_picked_previewed_exported_and_downloaded() {
     let job_id = job["id"].as_str().unwrap();
     let (status, choices) = call_form(r, "/api/exports/dsc_choices", &[("job_id", job_id)], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{choices}");
-    let level = choices["levels"][0]["id"].as_str().unwrap();
+    let level = choices["levels"][0]["security_level_id"].as_str().unwrap();
     let bucket = choices["buckets"][0].as_str().unwrap();
     let input = json!({"job_id": job_id, "security_level_ids": [level], "bucket_name": bucket, "mask": true});
     let (status, preview) = call_json(r, "/api/exports/dsc_preview", json!({"input": input}), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{preview}");
     assert!(preview["total"].as_i64() > Some(0), "{preview}");
-    let level_name = choices["levels"][0]["name"].as_str().unwrap();
+    let level_name = choices["levels"][0]["security_level_name"].as_str().unwrap();
     assert!(preview["rows"].as_array().unwrap().iter().all(|x| x["security_level_name"] == level_name));
 
     let (status, created) = call_json(r, "/api/exports/dsc", json!({"input": input}), &cookie).await;
@@ -226,18 +232,21 @@ async fn history_filters_pages_and_records_failures() {
         let c = cookie.clone();
         async move { call_form(r, "/api/exports/history", &form, &c).await.1 }
     };
-    let all = page(vec![("offset", "0"), ("limit", "10")]).await;
+    let all = page(vec![("filter[offset]", "0"), ("filter[limit]", "10")]).await;
     assert_eq!(all["total"], 3);
     assert_eq!(all["rows"][0]["kind"], "hss_local_vuls", "newest first");
-    let failures = page(vec![("offset", "0"), ("limit", "10"), ("status", "failure")]).await;
+    let failures =
+        page(vec![("filter[offset]", "0"), ("filter[limit]", "10"), ("filter[status]", "failure")]).await;
     assert_eq!(failures["total"], 1);
     let row = &failures["rows"][0];
     assert_eq!(row["id"], failed_id.as_str());
     assert!(row["failure"].as_str().unwrap().contains("HSS reported the export as failed"), "{row}");
     assert_eq!(row["downloadable"], false);
-    let containers = page(vec![("offset", "0"), ("limit", "10"), ("kind", "hss_containers")]).await;
+    let containers =
+        page(vec![("filter[offset]", "0"), ("filter[limit]", "10"), ("filter[kind]", "hss_containers")])
+            .await;
     assert_eq!(containers["total"], 2);
-    let second = page(vec![("offset", "2"), ("limit", "10")]).await;
+    let second = page(vec![("filter[offset]", "2"), ("filter[limit]", "10")]).await;
     assert_eq!((second["total"].as_u64(), second["rows"].as_array().unwrap().len()), (Some(3), 1));
     let (status, _, body) = download(r, &cookie, &failed_id).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);

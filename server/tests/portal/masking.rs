@@ -1,9 +1,7 @@
 //! DBSS masking-rule server functions through the router, as the demo operator and auditor.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::Value;
 
 async fn json(r: &axum::Router, path: &str, form: &[(&str, &str)], cookie: &str) -> (StatusCode, Value) {
@@ -26,8 +24,11 @@ async fn page_filter_create_edit_switch_delete() {
     let cookie = sign_in(r).await;
     let id = active_instance(r, &cookie).await;
     let rules = |extra: Vec<(&'static str, String)>| {
-        let mut form =
-            vec![("instance_id", id.clone()), ("offset", "0".to_string()), ("limit", "10".to_string())];
+        let mut form = vec![
+            ("instance_id", id.clone()),
+            ("query[offset]", "0".to_string()),
+            ("query[limit]", "10".to_string()),
+        ];
         form.extend(extra);
         form
     };
@@ -41,9 +42,9 @@ async fn page_filter_create_edit_switch_delete() {
     let (status, page) = call(rules(vec![])).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!((page["total"].as_u64(), page["rules"].as_array().unwrap().len()), (Some(15), 10));
-    let (_, custom) = call(rules(vec![("kind", "custom".into())])).await;
+    let (_, custom) = call(rules(vec![("query[kind]", "USER_DEFINE".into())])).await;
     assert_eq!(custom["total"], 3);
-    let (_, searched) = call(rules(vec![("q", "passport".into())])).await;
+    let (_, searched) = call(rules(vec![("query[q]", "passport".into())])).await;
     assert_eq!(searched["rules"][0]["name"], "Passport NO.");
 
     let create = [
@@ -54,9 +55,9 @@ async fn page_filter_create_edit_switch_delete() {
     ];
     let (status, body) = json(r, "/api/masking/create", &create, &cookie).await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (_, found) = call(rules(vec![("q", "order number".into())])).await;
+    let (_, found) = call(rules(vec![("query[q]", "order number".into())])).await;
     let rule_id = found["rules"][0]["id"].as_str().unwrap().to_string();
-    assert_eq!(found["rules"][0]["on"], true);
+    assert_eq!(found["rules"][0]["status"], "ON");
 
     let update = [
         ("instance_id", id.as_str()),
@@ -67,10 +68,14 @@ async fn page_filter_create_edit_switch_delete() {
     ];
     assert_eq!(json(r, "/api/masking/update", &update, &cookie).await.0, StatusCode::OK);
     let passport = searched["rules"][0]["id"].as_str().unwrap().to_string();
-    let ids = format!("{rule_id},{passport}");
-    let switch = [("instance_id", id.as_str()), ("ids", ids.as_str()), ("status", "OFF")];
+    let switch = [
+        ("instance_id", id.as_str()),
+        ("ids[0]", rule_id.as_str()),
+        ("ids[1]", passport.as_str()),
+        ("on", "false"),
+    ];
     assert_eq!(json(r, "/api/masking/switch", &switch, &cookie).await.0, StatusCode::OK);
-    let (_, off) = call(rules(vec![("status", "off".into()), ("q", "o".into())])).await;
+    let (_, off) = call(rules(vec![("query[status]", "OFF".into()), ("query[q]", "o".into())])).await;
     let off_names: Vec<&str> =
         off["rules"].as_array().unwrap().iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert!(off_names.contains(&"Order no.") && off_names.contains(&"Passport NO."), "{off_names:?}");
@@ -105,9 +110,13 @@ async fn settings_validation_permissions() {
     ];
     let (status, e) = json(r, "/api/masking/create", &bad, &cookie).await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("rule_name")));
-    let (status, e) =
-        json(r, "/api/masking/rules", &[("instance_id", &id), ("offset", "0"), ("limit", "7")], &cookie)
-            .await;
+    let (status, e) = json(
+        r,
+        "/api/masking/rules",
+        &[("instance_id", &id), ("query[offset]", "0"), ("query[limit]", "7")],
+        &cookie,
+    )
+    .await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("limit")));
     // The service refuses an invalid expression with its own code.
     let broken = [

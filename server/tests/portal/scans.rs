@@ -2,12 +2,10 @@
 //! clusters (and their conditional rules), a failed cluster retried, IaC files uploaded and
 //! scanned, the task list with statistics, and the tracker recording each in the history.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use serde_json::{json, Value};
 
 const WITHIN: Duration = Duration::from_secs(40);
@@ -73,15 +71,24 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let task_id = row["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let d = detail(r, &cookie, "cluster_scan", &task_id).await;
     assert_eq!(d["task"]["task_status"], "finished");
-    assert_eq!((d["task"]["succeeded"].as_i64(), d["task"]["failed"].as_i64()), (Some(2), Some(0)));
-    let resources = d["resources"].as_array().unwrap();
-    assert_eq!(resources.len(), 2);
-    assert!(resources.iter().all(|c| c["items"].as_array().unwrap().len() == 2), "{d}");
+    let counters = &d["task"]["cluster_scan_info"];
+    assert_eq!(
+        (counters["success_cluster_num"].as_i64(), counters["failed_cluster_num"].as_i64()),
+        (Some(2), Some(0))
+    );
+    let clusters = d["clusters"].as_array().unwrap();
+    assert_eq!(clusters.len(), 2);
+    assert!(clusters.iter().all(|c| c["scan_detail_list"].as_array().unwrap().len() == 2), "{d}");
 
     let (status, list) = call_form(
         r,
         "/api/scans/tasks",
-        &[("task_type", "cluster_scan"), ("offset", "0"), ("limit", "10"), ("sort_dir", "desc")],
+        &[
+            ("filter[task_type]", "cluster_scan"),
+            ("filter[offset]", "0"),
+            ("filter[limit]", "10"),
+            ("filter[sort_dir]", "desc"),
+        ],
         &cookie,
     )
     .await;
@@ -91,7 +98,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let (status, e) = call_form(
         r,
         "/api/scans/tasks",
-        &[("task_type", "cluster_scan"), ("offset", "0"), ("limit", "7")],
+        &[("filter[task_type]", "cluster_scan"), ("filter[offset]", "0"), ("filter[limit]", "7")],
         &cookie,
     )
     .await;
@@ -99,7 +106,12 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let (status, e) = call_form(
         r,
         "/api/scans/tasks",
-        &[("task_type", "cluster_scan"), ("offset", "0"), ("limit", "10"), ("sort_dir", "up")],
+        &[
+            ("filter[task_type]", "cluster_scan"),
+            ("filter[offset]", "0"),
+            ("filter[limit]", "10"),
+            ("filter[sort_dir]", "up"),
+        ],
         &cookie,
     )
     .await;
@@ -131,7 +143,7 @@ async fn a_failed_cluster_is_retried() {
     assert!(row["failure"].as_str().unwrap().contains("1 of 1 clusters failed"), "{row}");
     let task_id = row["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let d = detail(r, &cookie, "cluster_scan", &task_id).await;
-    assert_eq!(d["resources"][0]["items"][0]["failed_reason"], "scan job timed out");
+    assert_eq!(d["clusters"][0]["scan_detail_list"][0]["failed_reason"], "scan job timed out");
 
     let (status, e) = call_json(r, "/api/scans/retry", json!({"input": {"task_id": task_id}}), &cookie).await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("cluster_ids")));
@@ -170,7 +182,7 @@ async fn iac_files_uploaded_then_scanned() {
     let (status, listed) =
         call_form(r, "/api/scans/iac_files", &[("file_type", "k8s_yaml"), ("offset", "0")], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{listed}");
-    assert!(listed[0].as_array().unwrap().iter().any(|f| f["file_name"] == "web.yaml"), "{listed}");
+    assert!(listed["files"].as_array().unwrap().iter().any(|f| f["file_name"] == "web.yaml"), "{listed}");
 
     let (status, e) = call_json(
         r,
@@ -192,11 +204,11 @@ async fn iac_files_uploaded_then_scanned() {
     let row = wait_finished(r, &cookie, created["row"]["id"].as_str().unwrap(), WITHIN).await;
     let task_id = row["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
     let d = detail(r, &cookie, "iac_scan", &task_id).await;
-    assert_eq!(d["resources"].as_array().unwrap().len(), 2, "{d}");
+    assert_eq!(d["files"].as_array().unwrap().len(), 2, "{d}");
     let (_, history) = call_form(
         r,
         "/api/exports/history",
-        &[("offset", "0"), ("limit", "10"), ("kind", "iac_scan")],
+        &[("filter[offset]", "0"), ("filter[limit]", "10"), ("filter[kind]", "iac_scan")],
         &cookie,
     )
     .await;

@@ -3,12 +3,10 @@
 //! exports resume after a restart. Time is scaled down: the tracker spaces a user's calls by
 //! 200 ms instead of 12 s, and the emulator counts its limit per second instead of per minute.
 
-mod common;
-
 use std::time::Duration;
 
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use emulator::timing::TaskTiming;
 use serde_json::json;
 
@@ -147,8 +145,13 @@ async fn pending_exports_resume_after_a_restart() {
         let row = wait_finished(&second.router, &cookie, id, Duration::from_secs(60)).await;
         assert_eq!(row["status"], "success", "{row}");
     }
-    let (_, page) =
-        call_form(&second.router, "/api/exports/history", &[("offset", "0"), ("limit", "10")], &cookie).await;
+    let (_, page) = call_form(
+        &second.router,
+        "/api/exports/history",
+        &[("filter[offset]", "0"), ("filter[limit]", "10")],
+        &cookie,
+    )
+    .await;
     assert_eq!(page["total"], 2);
     drop(second);
     let _ = std::fs::remove_dir_all(&dir);

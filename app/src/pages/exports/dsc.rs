@@ -1,16 +1,18 @@
 //! The DSC classification-result export: pick the scan job, then its security levels and the
 //! bucket for the file from what the cloud offers; preview the first results before exporting.
 
+use cloud::model::dsc::AssetType;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::fields::*;
 use super::Started;
 use crate::api::exports::{dsc_choices, dsc_jobs, DscPreview, ExportDsc};
 use crate::components::error_box::ErrorBox;
+use crate::components::form::*;
+use crate::components::time::local_time;
 use crate::dto::exports::*;
 use crate::error::AppError;
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Draft {
@@ -18,7 +20,7 @@ struct Draft {
     levels: Vec<String>,
     bucket_name: String,
     keyword: String,
-    asset_type: String,
+    asset_type: Option<AssetType>,
     asset_id: String,
     database_name: String,
     table_name: String,
@@ -34,7 +36,7 @@ impl Draft {
             security_level_ids: self.levels.clone(),
             bucket_name: optional(&self.bucket_name),
             keyword: optional(&self.keyword),
-            asset_type: optional(&self.asset_type),
+            asset_type: self.asset_type,
             asset_id: optional(&self.asset_id),
             database_name: optional(&self.database_name),
             table_name: optional(&self.table_name),
@@ -69,7 +71,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
     Effect::new(move |_| {
         if let Some(Ok(Some(c))) = choices.get() {
             draft.update(|d| {
-                d.levels.retain(|l| c.levels.iter().any(|x| &x.id == l));
+                d.levels.retain(|l| c.levels.iter().any(|x| &x.security_level_id == l));
                 if d.bucket_name.is_empty() || !c.buckets.contains(&d.bucket_name) {
                     d.bucket_name = c.buckets.first().cloned().unwrap_or_default();
                 }
@@ -100,8 +102,9 @@ pub fn DscForm(started: Started) -> impl IntoView {
                     <select id="d-job" prop:value=job on:change=move |e| draft.update(|d| d.job_id = event_target_value(&e))>
                         <option value="">{t(Key::ChooseJob)}</option>
                         <Suspense>
-                            {move || jobs.get().and_then(Result::ok).map(|list| list.into_iter().map(|j| view! {
-                                <option value=j.id.clone()>{format!("{} ({})", j.name, j.status)}</option>
+                            {move || jobs.get().and_then(Result::ok).map(|list| list.into_iter().map(|j| {
+                                let status = j.status.map(|s| s.as_str()).unwrap_or_default();
+                                view! { <option value=j.id.clone()>{format!("{} ({status})", j.name)}</option> }
                             }).collect_view())}
                         </Suspense>
                     </select>
@@ -117,7 +120,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                                 <legend>{t(Key::SecurityLevels)}</legend>
                                 <p class="help">{t(Key::LevelsHelp)}</p>
                                 {c.levels.into_iter().map(|l| {
-                                    let (id, id2) = (l.id.clone(), l.id.clone());
+                                    let (id, id2) = (l.security_level_id.clone(), l.security_level_id.clone());
                                     view! {
                                         <label class="inline-choice">
                                             <input type="checkbox" prop:checked=move || draft.with(|d| d.levels.contains(&id))
@@ -126,7 +129,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                                                     let id = id2.clone();
                                                     draft.update(|d| { d.levels.retain(|x| *x != id); if on { d.levels.push(id); } });
                                                 }/>
-                                            {format!("{} ({})", l.name, l.count)}
+                                            {format!("{} ({})", l.security_level_name, l.count)}
                                         </label>
                                     }
                                 }).collect_view()}
@@ -150,7 +153,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                 <div class="grid">
                     <TextField draft lens=|d: &mut Draft| &mut d.keyword field="keyword" id="d-keyword" label=t(Key::FieldKeyword) errors maxlength=255/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.asset_type field="asset_type" id="d-asset-type"
-                        label=t(Key::FieldAssetType) errors options=ASSET_TYPES/>
+                        label=t(Key::FieldAssetType) errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.asset_id field="asset_id" id="d-asset-id" label=t(Key::FieldAssetId) errors maxlength=128/>
                     <TextField draft lens=|d: &mut Draft| &mut d.database_name field="database_name" id="d-database"
                         label=t(Key::FieldDatabase) errors maxlength=255/>
@@ -177,7 +180,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
             </div>
             {move || preview.value().get().and_then(Result::ok).map(|p| view! {
                 <section class="panel" aria-label=t(Key::Preview)>
-                    <p data-testid="preview-total">{format!("{} {}", p.total, t(Key::ResultsMatch))}</p>
+                    <p data-testid="preview-total">{tf(Key::ResultsMatch, &[("n", &p.total)])}</p>
                     <table class="data">
                         <thead><tr><th>{t(Key::ColAsset)}</th><th>{t(Key::ColObject)}</th><th>{t(Key::ColLevel)}</th><th>{t(Key::ColRules)}</th></tr></thead>
                         <tbody>

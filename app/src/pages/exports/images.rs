@@ -3,17 +3,18 @@
 
 use std::collections::BTreeMap;
 
+use cloud::model::hss::{HandleStatus, ImageScanStatus, LocalImage, VulType, MAX_EXPORT_SIZE};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::fields::*;
 use super::Started;
 use crate::api::exports::{local_images, ExportLocalVuls};
-use crate::components::error_box::ErrorBox;
-use crate::components::pager::Pager;
+use crate::components::form::*;
+use crate::components::picker::{Pick, Picker, PickerQuery};
+use crate::components::time::local_time;
 use crate::dto::exports::*;
 use crate::error::AppError;
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Draft {
@@ -21,12 +22,12 @@ struct Draft {
     /// Chosen images: id → "name:version", kept across pages and searches.
     chosen: BTreeMap<String, String>,
     operate_all: bool,
-    vul_type: String,
-    handle_status: String,
-    scan_status: String,
+    vul_type: Option<VulType>,
+    handle_status: Option<HandleStatus>,
+    scan_status: Option<ImageScanStatus>,
     image_name: String,
     image_version: String,
-    has_container: String,
+    has_container: Option<bool>,
     update_start: String,
     update_end: String,
     scan_start: String,
@@ -40,12 +41,12 @@ impl Default for Draft {
             export_size: "10000".into(),
             chosen: BTreeMap::new(),
             operate_all: false,
-            vul_type: String::new(),
-            handle_status: String::new(),
-            scan_status: String::new(),
+            vul_type: None,
+            handle_status: None,
+            scan_status: None,
             image_name: String::new(),
             image_version: String::new(),
-            has_container: String::new(),
+            has_container: None,
             update_start: String::new(),
             update_end: String::new(),
             scan_start: String::new(),
@@ -58,16 +59,20 @@ impl Default for Draft {
 impl Draft {
     fn input(&self) -> Result<LocalVulExportInput, AppError> {
         let input = LocalVulExportInput {
-            export_size: number("export_size", &self.export_size)?
-                .ok_or_else(|| AppError::invalid("export_size", "required: 1 to 100000"))?,
+            export_size: number("export_size", &self.export_size)?.ok_or_else(|| {
+                AppError::invalid(
+                    "export_size",
+                    tf(Key::HelpExportSizeRequired, &[("max", &MAX_EXPORT_SIZE)]),
+                )
+            })?,
             image_ids: self.chosen.keys().cloned().collect(),
             operate_all: self.operate_all,
-            vul_type: optional(&self.vul_type),
-            handle_status: optional(&self.handle_status),
-            scan_status: optional(&self.scan_status),
+            vul_type: self.vul_type,
+            handle_status: self.handle_status,
+            scan_status: self.scan_status,
             image_name: optional(&self.image_name),
             image_version: optional(&self.image_version),
-            has_container: tri_state(&self.has_container),
+            has_container: self.has_container,
             update_start: local_time("latest_update_time", &self.update_start)?,
             update_end: local_time("latest_update_time", &self.update_end)?,
             scan_start: local_time("latest_scan_time", &self.scan_start)?,
@@ -79,8 +84,6 @@ impl Draft {
         Ok(input)
     }
 }
-
-const HAS_CONTAINER: &[(&str, &str)] = &[("true", "Used by containers"), ("false", "Not used by containers")];
 
 #[component]
 pub fn ImagesForm(started: Started) -> impl IntoView {
@@ -121,13 +124,13 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                 <legend>{t(Key::Filters)}</legend>
                 <div class="grid">
                     <SelectField draft lens=|d: &mut Draft| &mut d.vul_type field="vul_type" id="i-vul-type"
-                        label=t(Key::FieldVulnerabilityType) errors options=VUL_TYPES/>
+                        label=t(Key::FieldVulnerabilityType) errors/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.handle_status field="handle_status" id="i-handle-status"
-                        label=t(Key::FieldHandling) errors options=HANDLE_STATUSES/>
+                        label=t(Key::FieldHandling) errors/>
                     <SelectField draft lens=|d: &mut Draft| &mut d.scan_status field="scan_status" id="i-scan-status"
-                        label=t(Key::FieldImageScanStatus) errors options=SCAN_STATUSES/>
-                    <SelectField draft lens=|d: &mut Draft| &mut d.has_container field="has_container" id="i-has-container"
-                        label=t(Key::ColContainers) errors options=HAS_CONTAINER/>
+                        label=t(Key::FieldImageScanStatus) errors/>
+                    <BoolField draft lens=|d: &mut Draft| &mut d.has_container field="has_container" id="i-has-container"
+                        label=t(Key::ColContainers) errors yes=Key::UsedByContainers no=Key::NotUsedByContainers/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_name field="image_name" id="i-image-name"
                         label=t(Key::SearchName) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_version field="image_version" id="i-image-version"
@@ -145,7 +148,8 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                     label=t(Key::FieldOnlyTheseVulnerabilities) errors help=t(Key::HelpVulIds)/>
             </fieldset> }.into_any()}
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="i-export-size"
-                label=t(Key::FieldExportSize) kind="number" min=1 max=MAX_EXPORT_SIZE errors help=t(Key::HelpExportSizeRequired)/>
+                label=t(Key::FieldExportSize) kind="number" min=1 max=MAX_EXPORT_SIZE errors
+                help=tf(Key::HelpExportSizeRequired, &[("max", &MAX_EXPORT_SIZE)])/>
             <button type="submit" class="primary inline" disabled=move || create.pending().get()>
                 {move || if create.pending().get() { t(Key::Starting) } else { t(Key::StartExport) }}
             </button>
@@ -153,74 +157,44 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
     }
 }
 
+const SEARCHES: &[(&str, Key)] =
+    &[("img-search-name", Key::SearchName), ("img-search-version", Key::SearchVersion)];
+const COLUMNS: &[Key] =
+    &[Key::ColImage, Key::ColVersion, Key::ColScan, Key::ColVulnerabilities, Key::ColContainers];
+
+fn pick(i: &LocalImage) -> Pick {
+    Pick { id: i.image_id.clone(), name: format!("{}:{}", i.image_name, i.image_version), blocked: false }
+}
+
+fn row(i: LocalImage, checkbox: AnyView) -> AnyView {
+    view! {
+        <tr data-id=i.image_id.clone()>
+            {checkbox}
+            <td>{i.image_name}</td>
+            <td>{i.image_version}</td>
+            <td>{i.scan_status}</td>
+            <td>{i.vul_num} " " <span class="muted small">{i.severity_level}</span></td>
+            <td>{i.container_num}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+async fn fetch(q: PickerQuery) -> Result<(Vec<LocalImage>, u64), AppError> {
+    let mut terms = q.terms.into_iter();
+    let page = local_images(q.offset as u32, terms.next(), terms.next(), q.refresh).await?;
+    Ok((page.images, page.total.max(0) as u64))
+}
+
 #[component]
 fn ImagePicker(draft: RwSignal<Draft>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let version = RwSignal::new(String::new());
-    // The search that is applied, and the page.
-    let applied = RwSignal::new((String::new(), String::new(), 0u32, false));
-    let page = Resource::new(
-        move || applied.get(),
-        |(n, v, offset, refresh)| local_images(offset, Some(n), Some(v), refresh),
-    );
-    let search =
-        move |refresh: bool| applied.set((name.get_untracked(), version.get_untracked(), 0, refresh));
-    let toggle = move |id: String, title: String, on: bool| {
-        draft.update(|d| {
-            if on {
-                d.chosen.insert(id, title);
-            } else {
-                d.chosen.remove(&id);
-            }
-        })
-    };
     view! {
-        <div class="picker">
-            <div class="filters">
-                <SearchInput id="img-search-name" label=t(Key::SearchName) value=name on_search=Callback::new(move |_| search(false))/>
-                <SearchInput id="img-search-version" label=t(Key::SearchVersion) value=version on_search=Callback::new(move |_| search(false))/>
-                <button type="button" class="inline" on:click=move |_| search(false)>{t(Key::Search)}</button>
-                <button type="button" class="link-button" on:click=move |_| search(true)>{t(Key::RefreshList)}</button>
-            </div>
-            <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-                {move || page.get().map(|r| match r {
-                    Err(error) => view! { <ErrorBox error/> }.into_any(),
-                    Ok(p) => {
-                        let offset = applied.with_untracked(|a| a.2);
-                        let total = p.total;
-                        view! {
-                            <table class="data" aria-label=t(Key::LocalImages)>
-                                <thead><tr><th></th><th>{t(Key::ColImage)}</th><th>{t(Key::ColVersion)}</th>
-                                    <th>{t(Key::ColScan)}</th><th>{t(Key::ColVulnerabilities)}</th><th>{t(Key::ColContainers)}</th></tr></thead>
-                                <tbody>
-                                    {p.images.into_iter().map(|i| {
-                                        let (id, id2) = (i.image_id.clone(), i.image_id.clone());
-                                        let title = format!("{}:{}", i.image_name, i.image_version);
-                                        let aria = format!("Choose {title}");
-                                        view! {
-                                            <tr data-image-id=i.image_id.clone()>
-                                                <td><input type="checkbox" aria-label=aria
-                                                    prop:checked=move || draft.with(|d| d.chosen.contains_key(&id))
-                                                    on:change=move |e| toggle(id2.clone(), title.clone(), event_target_checked(&e))/></td>
-                                                <td>{i.image_name.clone()}</td>
-                                                <td>{i.image_version.clone()}</td>
-                                                <td>{i.scan_status.clone()}</td>
-                                                <td>{i.vul_num} " " <span class="muted small">{i.severity_level.clone()}</span></td>
-                                                <td>{i.container_num}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager offset=offset.into() limit=IMAGE_PAGE_SIZE as u64 total=total.max(0) as u64
-                                on_page=Callback::new(move |o: u64| applied.update(|a| { a.2 = o as u32; a.3 = false; }))/>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-            <ChosenChips count_label=Key::ImagesChosen
-                chosen=Signal::derive(move || draft.with(|d| d.chosen.clone().into_iter().collect()))
-                on_remove=Callback::new(move |id: String| draft.update(|d| { d.chosen.remove(&id); }))/>
-        </div>
+        <Picker caption=Key::LocalImages searches=SEARCHES columns=COLUMNS page_size=IMAGE_PAGE_SIZE as u64
+            fetch pick row chosen_label=Key::ImagesChosen
+            chosen=Signal::derive(move || draft.with(|d| d.chosen.clone()))
+            on_change=Callback::new(move |(id, name): (String, Option<String>)| draft.update(|d| match name {
+                Some(name) => { d.chosen.insert(id, name); }
+                None => { d.chosen.remove(&id); }
+            }))/>
     }
 }

@@ -3,20 +3,18 @@
 
 mod container;
 mod dsc;
-pub mod fields;
 mod images;
-pub mod table;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_box::ErrorBox;
-use crate::dto::exports::Created;
+use crate::components::form::FormErrors;
+use crate::components::task_table::{live_history, LiveHistory, TaskTable};
+use crate::dto::tasks::{Created, HistoryFilter};
 use crate::error::AppError;
 use crate::i18n::{t, Key};
-use fields::FormErrors;
-use table::{live_history, ExportTable, Filter, LiveHistory};
 
 /// What a form reports back to the page once the cloud took (or refused) an export.
 #[derive(Clone, Copy)]
@@ -35,12 +33,11 @@ impl Started {
     {
         Effect::new(move |_| match value.get() {
             Some(Ok(created)) => {
-                let rows = created.record_total_num.map(|n| format!(" ({n} records)")).unwrap_or_default();
-                self.notice.set(Some(format!(
-                    "{}{rows} {}",
-                    t(Key::ExportStarted),
-                    t(Key::ExportStartedHint)
-                )));
+                let notice = match created.record_total_num {
+                    Some(n) => crate::i18n::tf(Key::ExportStartedRecords, &[("n", &n)]),
+                    None => t(Key::ExportStarted).to_string(),
+                };
+                self.notice.set(Some(notice));
                 self.general.set(None);
                 errors.set(None);
                 self.live.version.update(|v| *v += 1);
@@ -70,7 +67,7 @@ pub fn ExportsPage() -> impl IntoView {
             .filter(|f| FORMS.iter().any(|(n, _)| n == f))
             .unwrap_or_else(|| "containers".into())
     });
-    let filter = Memo::new(|_| Filter { limit: 10, ..Default::default() });
+    let filter = Memo::new(|_| HistoryFilter { limit: Some(10), ..Default::default() });
     let live = live_history(filter);
     let started = Started { notice: RwSignal::new(None), general: RwSignal::new(None), live };
     // A new tab starts without the last tab's messages.
@@ -101,6 +98,6 @@ pub fn ExportsPage() -> impl IntoView {
         </section>
         <h2>{t(Key::RecentExports)}</h2>
         <p class="help">{t(Key::RecentExportsHelp)} " " <A href="/history">{t(Key::NavHistory)}</A></p>
-        <ExportTable live/>
+        <TaskTable live/>
     }
 }

@@ -2,16 +2,17 @@
 
 use leptos::prelude::*;
 
+use cloud::model::dbss::{MaskRule, MaskRuleInput, MAX_RULE_FIELD};
+
 use super::preview::{preview, Preview};
-use crate::dto::masking::{RuleInput, RuleRow, MAX_RULE_FIELD};
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 #[component]
 pub fn RuleEditor(
     /// The rule being edited; `None` for a new one.
-    existing: Option<RuleRow>,
+    existing: Option<MaskRule>,
     /// Called with the finished input.
-    on_save: Callback<RuleInput>,
+    on_save: Callback<MaskRuleInput>,
     on_cancel: Callback<()>,
     pending: Signal<bool>,
 ) -> impl IntoView {
@@ -27,7 +28,7 @@ pub fn RuleEditor(
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !invalid() && !incomplete() {
-            on_save.run(RuleInput {
+            on_save.run(MaskRuleInput {
                 rule_name: name.get(),
                 mask_regex: regex.get(),
                 mask_value: value.get(),
@@ -54,7 +55,7 @@ pub fn RuleEditor(
                         <p class="field-error">{t(Key::InvalidRegex)} " " {msg}</p>
                     }.into_any(),
                     Preview::Masked { text, matches } => view! {
-                        <p><strong>{matches}</strong> " " {t(Key::MatchesInSample)}</p>
+                        <p>{tf(Key::MatchesInSample, &[("n", &matches)])}</p>
                         <pre class="masked" data-testid="masked-preview">{text}</pre>
                     }.into_any(),
                 }}

@@ -35,7 +35,7 @@ pub fn InstancesPage() -> impl IntoView {
                                     view! {
                                         <tr class:inactive=!i.active>
                                             <td>{name}</td>
-                                            <td><span class="badge">{i.status}</span></td>
+                                            <td><span class="badge">{i.status.map_or("UNKNOWN", |s| s.as_str())}</span></td>
                                             <td>{i.specification}</td>
                                             <td>{i.zone}</td>
                                         </tr>

@@ -4,3 +4,5 @@ mod editor;
 pub mod instances;
 mod preview;
 pub mod rules;
+mod settings;
+mod table;

@@ -1,7 +1,7 @@
 //! Reading the files a user picked or dropped, in the browser. Dockerfiles and Kubernetes YAML
 //! are text; each is read whole (they are small: at most 1 MiB, checked before reading).
 
-use crate::api::scans::TextFile;
+use crate::dto::scans::TextFile;
 
 /// Name and size of each file in a `FileList` (an input's `files` or a drop's
 /// `dataTransfer.files`), read through JS reflection.

@@ -4,29 +4,53 @@
 
 use std::collections::BTreeMap;
 
+use cloud::model::hss::ScanType;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use crate::api::scans::{scan_clusters, StartClusterScan};
 use crate::components::error_box::ErrorBox;
-use crate::components::pager::Pager;
-use crate::dto::scans::{ClusterScanInput, CLUSTER_PAGE_SIZE, CREATED_RESOURCES, SCAN_TYPES};
+use crate::components::form::{keep_draft, passes, FieldError, FormErrors};
+use crate::components::picker::{Pick, Picker, PickerQuery};
+use crate::dto::scans::{ClusterRow, ClusterScanInput, Unscannable, CLUSTER_PAGE_SIZE, CREATED_RESOURCES};
 use crate::error::AppError;
-use crate::i18n::{t, Key};
-use crate::pages::exports::fields::{keep_draft, passes, ChosenChips, FieldError, FormErrors, SearchInput};
+use crate::i18n::{t, tf, Key, Label};
 
-#[derive(Clone, Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Draft {
-    scan_types: Vec<String>,
+    scan_types: Vec<ScanType>,
     all_clusters: bool,
     /// Chosen clusters: id → name.
     chosen: BTreeMap<String, String>,
     confirmed: bool,
 }
 
+impl Default for Draft {
+    fn default() -> Self {
+        Self {
+            scan_types: vec![ScanType::ClusterVul],
+            all_clusters: false,
+            chosen: BTreeMap::new(),
+            confirmed: false,
+        }
+    }
+}
+
+impl Draft {
+    fn input(&self) -> ClusterScanInput {
+        ClusterScanInput {
+            // In the order the API lists them, whatever order they were ticked in.
+            scan_types: ScanType::ALL.iter().copied().filter(|v| self.scan_types.contains(v)).collect(),
+            all_clusters: self.all_clusters,
+            cluster_ids: if self.all_clusters { Vec::new() } else { self.chosen.keys().cloned().collect() },
+            confirmed: self.confirmed,
+        }
+    }
+}
+
 #[component]
 pub fn NewClusterScanPage() -> impl IntoView {
-    let draft = RwSignal::new(Draft { scan_types: vec!["cluster_vul".into()], ..Default::default() });
+    let draft = RwSignal::new(Draft::default());
     keep_draft("secportal.draft.cluster_scan", draft);
     let errors: FormErrors = RwSignal::new(None);
     let general = RwSignal::new(None::<AppError>);
@@ -34,7 +58,7 @@ pub fn NewClusterScanPage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| match start.value().get() {
         Some(Ok(created)) => {
-            draft.set(Draft { scan_types: vec!["cluster_vul".into()], ..Default::default() });
+            draft.set(Draft::default());
             if let Some(href) = created.row.href {
                 navigate(&href, Default::default());
             }
@@ -45,16 +69,7 @@ pub fn NewClusterScanPage() -> impl IntoView {
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let input = draft.with_untracked(|d| ClusterScanInput {
-            scan_types: SCAN_TYPES
-                .iter()
-                .map(|(v, _)| v.to_string())
-                .filter(|v| d.scan_types.contains(v))
-                .collect(),
-            all_clusters: d.all_clusters,
-            cluster_ids: if d.all_clusters { Vec::new() } else { d.chosen.keys().cloned().collect() },
-            confirmed: d.confirmed,
-        });
+        let input = draft.with_untracked(Draft::input);
         if let Some(input) = passes(errors, input.validate().map(|()| input)) {
             general.set(None);
             start.dispatch(StartClusterScan { input });
@@ -67,14 +82,14 @@ pub fn NewClusterScanPage() -> impl IntoView {
         <form class="panel export-form" on:submit=submit aria-label=t(Key::NewClusterScan) novalidate>
             {view! { <fieldset>
                 <legend>{t(Key::ScanTypes)}</legend>
-                {SCAN_TYPES.iter().map(|(v, l)| view! {
+                {ScanType::ALL.iter().copied().map(|v| view! {
                     <label class="inline-choice">
-                        <input type="checkbox" prop:checked=move || draft.with(|d| d.scan_types.iter().any(|x| x == v))
+                        <input type="checkbox" prop:checked=move || draft.with(|d| d.scan_types.contains(&v))
                             on:change=move |e| {
                                 let on = event_target_checked(&e);
-                                draft.update(|d| { d.scan_types.retain(|x| x != v); if on { d.scan_types.push(v.to_string()); } });
+                                draft.update(|d| { d.scan_types.retain(|x| *x != v); if on { d.scan_types.push(v); } });
                             }/>
-                        {*l}
+                        {v.label()}
                     </label>
                 }).collect_view()}
                 <FieldError errors field="scan_types"/>
@@ -97,7 +112,7 @@ pub fn NewClusterScanPage() -> impl IntoView {
             <label class="inline-choice confirm">
                 <input type="checkbox" prop:checked=move || draft.with(|d| d.confirmed)
                     on:change=move |e| draft.update(|d| d.confirmed = event_target_checked(&e))/>
-                {format!("{} {CREATED_RESOURCES} {}", t(Key::ConfirmResourcesBefore), t(Key::ConfirmResourcesAfter))}
+                {tf(Key::ConfirmResources, &[("resources", &CREATED_RESOURCES)])}
             </label>
             <FieldError errors field="confirmed"/>
             <button type="submit" class="primary inline" disabled=move || start.pending().get()>{t(Key::StartScan)}</button>
@@ -105,66 +120,57 @@ pub fn NewClusterScanPage() -> impl IntoView {
     }
 }
 
+const SEARCHES: &[(&str, Key)] = &[("cl-search", Key::ClusterName)];
+const COLUMNS: &[Key] = &[Key::ClusterName, Key::ColType, Key::ColStatus, Key::Nodes, Key::Agents];
+
+fn pick(c: &ClusterRow) -> Pick {
+    Pick {
+        id: c.cluster.cluster_id.clone(),
+        name: c.cluster.cluster_name.clone(),
+        blocked: c.unscannable.is_some(),
+    }
+}
+
+fn reason(u: &Unscannable) -> String {
+    match u {
+        Unscannable::NotAvailable(status) => tf(Key::ClusterNotAvailable, &[("status", status)]),
+        Unscannable::AgentNotInstalled => t(Key::AgentNotInstalled).to_string(),
+    }
+}
+
+fn row(r: ClusterRow, checkbox: AnyView) -> AnyView {
+    let c = r.cluster;
+    let failures = c.agent_install_failed_num;
+    let class = if r.unscannable.is_some() { "inactive" } else { "" };
+    view! {
+        <tr data-id=c.cluster_id.clone() data-agent-failures=failures.to_string()
+            class=class>
+            {checkbox}
+            <td>{c.cluster_name}</td>
+            <td>{c.cluster_type}</td>
+            <td>{c.status}
+                {r.unscannable.map(|u| view! { <span class="small muted">" · " {t(Key::CannotScan)} ": " {reason(&u)}</span> })}</td>
+            <td>{format!("{}/{}", c.active_nodes_number, c.total_nodes_number)}</td>
+            <td>{if failures > 0 { tf(Key::AgentFailures, &[("n", &failures)]) } else { t(Key::AgentsOk).to_string() }}</td>
+        </tr>
+    }
+    .into_any()
+}
+
+async fn fetch(q: PickerQuery) -> Result<(Vec<ClusterRow>, u64), AppError> {
+    let page = scan_clusters(q.offset as u32, q.terms.into_iter().next(), q.refresh).await?;
+    Ok((page.clusters, page.total.into()))
+}
+
 #[component]
 fn ClusterPicker(draft: RwSignal<Draft>) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let applied = RwSignal::new((String::new(), 0u32, false));
-    let page =
-        Resource::new(move || applied.get(), |(n, offset, refresh)| scan_clusters(offset, Some(n), refresh));
-    let search = move |refresh: bool| applied.set((name.get_untracked(), 0, refresh));
     view! {
-        <div class="picker">
-            <div class="filters">
-                <SearchInput id="cl-search" label=t(Key::ClusterName) value=name on_search=Callback::new(move |_| search(false))/>
-                <button type="button" class="inline" on:click=move |_| search(false)>{t(Key::Search)}</button>
-                <button type="button" class="link-button" on:click=move |_| search(true)>{t(Key::RefreshList)}</button>
-            </div>
-            <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
-                {move || page.get().map(|r| match r {
-                    Err(error) => view! { <ErrorBox error/> }.into_any(),
-                    Ok(p) => {
-                        let offset = applied.with_untracked(|a| a.1);
-                        let total = p.total;
-                        view! {
-                            <table class="data" aria-label=t(Key::Clusters)>
-                                <thead><tr><th></th><th>{t(Key::ClusterName)}</th><th>{t(Key::ColType)}</th><th>{t(Key::ColStatus)}</th>
-                                    <th>{t(Key::Nodes)}</th><th>{t(Key::Agents)}</th></tr></thead>
-                                <tbody>
-                                    {p.clusters.into_iter().map(|c| {
-                                        let (id, id2, name) = (c.cluster_id.clone(), c.cluster_id.clone(), c.cluster_name.clone());
-                                        let blocked = c.unscannable.clone();
-                                        let row_class = if blocked.is_some() { "inactive" } else { "" };
-                                        let disabled = blocked.is_some();
-                                        view! {
-                                            <tr data-cluster-id=c.cluster_id.clone() data-agent-failures=c.agent_failures.to_string()
-                                                class=row_class>
-                                                <td><input type="checkbox" aria-label=format!("Choose {}", c.cluster_name)
-                                                    disabled=disabled
-                                                    prop:checked=move || draft.with(|d| d.chosen.contains_key(&id))
-                                                    on:change=move |e| {
-                                                        let on = event_target_checked(&e);
-                                                        let (id, name) = (id2.clone(), name.clone());
-                                                        draft.update(|d| { if on { d.chosen.insert(id, name); } else { d.chosen.remove(&id); } });
-                                                    }/></td>
-                                                <td>{c.cluster_name.clone()}</td>
-                                                <td>{c.cluster_type.clone()}</td>
-                                                <td>{c.status.clone()} {blocked.map(|b| view! { <span class="small muted">" · " {t(Key::CannotScan)} ": " {b}</span> })}</td>
-                                                <td>{c.nodes.clone()}</td>
-                                                <td>{if c.agent_failures > 0 { format!("{} {}", c.agent_failures, t(Key::AgentFailures)) } else { t(Key::AgentsOk).to_string() }}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                            <Pager offset=offset.into() limit=CLUSTER_PAGE_SIZE.into() total=total.into()
-                                on_page=Callback::new(move |o: u64| applied.update(|a| { a.1 = o as u32; a.2 = false; }))/>
-                        }.into_any()
-                    }
-                })}
-            </Transition>
-            <ChosenChips count_label=Key::ClustersChosen
-                chosen=Signal::derive(move || draft.with(|d| d.chosen.clone().into_iter().collect()))
-                on_remove=Callback::new(move |id: String| draft.update(|d| { d.chosen.remove(&id); }))/>
-        </div>
+        <Picker caption=Key::Clusters searches=SEARCHES columns=COLUMNS page_size=CLUSTER_PAGE_SIZE.into()
+            fetch pick row chosen_label=Key::ClustersChosen
+            chosen=Signal::derive(move || draft.with(|d| d.chosen.clone()))
+            on_change=Callback::new(move |(id, name): (String, Option<String>)| draft.update(|d| match name {
+                Some(name) => { d.chosen.insert(id, name); }
+                None => { d.chosen.remove(&id); }
+            }))/>
     }
 }

@@ -4,16 +4,18 @@
 
 use std::collections::BTreeMap;
 
+use cloud::model::hss::{IacFileType, MAX_FILES, MAX_FILE_BYTES};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
 use super::files::{read_all, Picked};
 use crate::api::scans::{iac_files, start_iac_scan, upload_iac_files};
 use crate::components::error_box::ErrorBox;
-use crate::dto::scans::{check_files, IacScanInput, FILE_TYPES, MAX_FILES, MAX_FILE_BYTES};
+use crate::components::form::{FieldError, FormErrors};
+use crate::components::time::show_time;
+use crate::dto::scans::{check_files, IacScanInput};
 use crate::error::AppError;
-use crate::i18n::{t, Key};
-use crate::pages::exports::fields::{show_time, FieldError, FormErrors};
+use crate::i18n::{t, tf, Key, Label};
 
 fn size(n: usize) -> String {
     if n >= 1024 {
@@ -25,7 +27,7 @@ fn size(n: usize) -> String {
 
 #[component]
 pub fn NewIacScanPage() -> impl IntoView {
-    let file_type = RwSignal::new("k8s_yaml".to_string());
+    let file_type = RwSignal::new(IacFileType::K8sYaml);
     let picked = RwSignal::new(Vec::<Picked>::new());
     // Files uploaded earlier that the user ticked: id → name.
     let earlier = RwSignal::new(BTreeMap::<String, String>::new());
@@ -54,17 +56,14 @@ pub fn NewIacScanPage() -> impl IntoView {
         let chosen: Vec<String> = earlier.with_untracked(|e| e.keys().cloned().collect());
         let sizes: Vec<(String, usize)> = files.iter().map(|f| (f.name.clone(), f.size)).collect();
         if !files.is_empty() {
-            if let Err(e) = check_files(&kind, &sizes) {
+            if let Err(e) = check_files(kind, &sizes) {
                 errors.set(Some(e));
                 return;
             }
         }
-        if let Err(e) = (IacScanInput {
-            file_type: kind.clone(),
-            file_ids: if files.is_empty() { chosen.clone() } else { vec!["-".into()] },
-        })
-        .validate()
-        {
+        // Files still to upload stand in for their future ids in the check.
+        let ids = if files.is_empty() { chosen.clone() } else { vec!["upload".into()] };
+        if let Err(e) = (IacScanInput { file_type: kind, file_ids: ids }).validate() {
             errors.set(Some(e));
             return;
         }
@@ -78,8 +77,8 @@ pub fn NewIacScanPage() -> impl IntoView {
                 if !files.is_empty() {
                     let texts = read_all(files)
                         .await
-                        .ok_or_else(|| AppError::invalid("files", "a file could not be read as text"))?;
-                    let uploaded = upload_iac_files(kind.clone(), texts).await?;
+                        .ok_or_else(|| AppError::invalid("files", t(Key::ErrFileUnreadable)))?;
+                    let uploaded = upload_iac_files(kind, texts).await?;
                     ids.extend(uploaded.into_iter().map(|u| u.file_id));
                 }
                 let created = start_iac_scan(IacScanInput { file_type: kind, file_ids: ids }).await?;
@@ -108,8 +107,14 @@ pub fn NewIacScanPage() -> impl IntoView {
         <form class="panel export-form" on:submit=submit aria-label=t(Key::NewIacScan) novalidate>
             <div class="field">
                 <label for="iac-type">{t(Key::FileType)}</label>
-                <select id="iac-type" prop:value=file_type on:change=move |e| { file_type.set(event_target_value(&e)); earlier.set(BTreeMap::new()); }>
-                    {FILE_TYPES.iter().map(|(v, l)| view! { <option value=*v>{*l}</option> }).collect_view()}
+                <select id="iac-type" prop:value=move || file_type.get().as_str()
+                    on:change=move |e| {
+                        if let Ok(kind) = event_target_value(&e).parse() {
+                            file_type.set(kind);
+                            earlier.set(BTreeMap::new());
+                        }
+                    }>
+                    {IacFileType::ALL.iter().map(|v| view! { <option value=v.as_str()>{v.label()}</option> }).collect_view()}
                 </select>
                 <FieldError errors field="file_type"/>
             </div>
@@ -140,13 +145,13 @@ pub fn NewIacScanPage() -> impl IntoView {
                             }
                             let _ = (&e, add);
                         }/>
-                    <p class="help">{format!("{} {MAX_FILES} {} {} KiB.", t(Key::FilesLimitBefore), t(Key::FilesLimitAfter), MAX_FILE_BYTES / 1024)}</p>
+                    <p class="help">{tf(Key::FilesLimit, &[("files", &MAX_FILES), ("kib", &(MAX_FILE_BYTES / 1024))])}</p>
                 </div>
                 <ul class="picked" aria-label=t(Key::PickedFiles)>
                     {move || picked.get().into_iter().map(|f| {
                         let name = f.name.clone();
                         view! { <li><span class="mono">{f.name.clone()}</span> " " <span class="muted small">{size(f.size)}</span> " "
-                            <button type="button" class="link-button danger" aria-label=format!("Remove {}", f.name)
+                            <button type="button" class="link-button danger" aria-label=tf(Key::RemoveItem, &[("name", &f.name)])
                                 on:click=move |_| picked.update(|p| p.retain(|x| x.name != name))>{t(Key::Remove)}</button></li> }
                     }).collect_view()}
                 </ul>
@@ -160,10 +165,10 @@ pub fn NewIacScanPage() -> impl IntoView {
                         None => view! { <p class="loading">{t(Key::Loading)}</p> }.into_any(),
                         Some(r) => match r {
                         Err(error) => view! { <ErrorBox error/> }.into_any(),
-                        Ok((files, _)) if files.is_empty() => view! { <p class="muted">{t(Key::NoFilesYet)}</p> }.into_any(),
-                        Ok((files, total)) => view! {
-                            <p class="help">{format!("{total} {}", t(Key::FilesUploadedBefore))}</p>
-                            {files.into_iter().map(|f| {
+                        Ok(page) if page.files.is_empty() => view! { <p class="muted">{t(Key::NoFilesYet)}</p> }.into_any(),
+                        Ok(page) => view! {
+                            <p class="help">{tf(Key::FilesUploadedBefore, &[("n", &page.total)])}</p>
+                            {page.files.into_iter().map(|f| {
                                 let (id, id2, name) = (f.file_id.clone(), f.file_id.clone(), f.file_name.clone());
                                 view! { <label class="inline-choice">
                                     <input type="checkbox" prop:checked=move || earlier.with(|e| e.contains_key(&id))

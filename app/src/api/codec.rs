@@ -1,0 +1,148 @@
+//! Input encodings for server functions with typed arguments (enums, lists, nested structs).
+//! They carry the same bytes as Leptos's `PostUrl` and `Json`, but a value that does not fit is
+//! refused naming its field, so a caller reads "vul_type: must be one of …" with a 400 instead of
+//! a bare parse error.
+
+use leptos::server_fn::codec::Post;
+use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// Form fields (`application/x-www-form-urlencoded`, nested as `filter[offset]=0`).
+pub type Form = Post<FormEncoding>;
+/// A JSON body.
+pub type Json = Post<JsonEncoding>;
+
+pub struct FormEncoding;
+pub struct JsonEncoding;
+
+/// Arguments that did not decode: the field as the request names it (the first part of its
+/// path, without the argument's own name), and why. Travels as the decoder's error text, which
+/// [`crate::error::AppError`] reads back.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BadInput {
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl std::fmt::Display for BadInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&serde_json::to_string(self).map_err(|_| std::fmt::Error)?)
+    }
+}
+
+impl BadInput {
+    fn new<E: std::fmt::Display>(e: serde_path_to_error::Error<E>, arguments: &[&str]) -> Self {
+        let path = e.path().to_string();
+        let message = e.inner().to_string();
+        // `input.columns[0].key` names the form's `columns`; a missing field is named in the
+        // message itself ("missing field `user`").
+        let from_path = path
+            .split('.')
+            .find(|part| !part.is_empty() && !arguments.contains(part) && *part != "?")
+            .map(|part| part.split('[').next().unwrap_or(part).to_string())
+            .filter(|part| !part.is_empty());
+        let missing = message
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.split('`').next())
+            .map(str::to_string);
+        Self { field: missing.or(from_path), message }
+    }
+}
+
+/// The server function's argument names are the top level of every path; the field a person
+/// means is one below when the argument is a struct (`input`, `filter`, `rule`, `query`).
+const ARGUMENT_STRUCTS: &[&str] = &["input", "filter", "rule", "query"];
+
+impl ContentType for FormEncoding {
+    const CONTENT_TYPE: &'static str = "application/x-www-form-urlencoded";
+}
+
+impl FormatType for FormEncoding {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for FormEncoding {
+    type Error = serde_qs::Error;
+
+    fn encode(output: &T) -> Result<Bytes, Self::Error> {
+        serde_qs::to_string(output).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for FormEncoding {
+    type Error = BadInput;
+
+    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+        // The same settings as Leptos's own form decoding: nesting up to 5 levels, lenient about
+        // encoded brackets.
+        let config = serde_qs::Config::new(5, false);
+        let de = serde_qs::Deserializer::with_config(&config, &bytes)
+            .map_err(|e| BadInput { field: None, message: e.to_string() })?;
+        serde_path_to_error::deserialize(de).map_err(|e| BadInput::new(e, ARGUMENT_STRUCTS))
+    }
+}
+
+impl ContentType for JsonEncoding {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl FormatType for JsonEncoding {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for JsonEncoding {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<Bytes, Self::Error> {
+        serde_json::to_vec(output).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for JsonEncoding {
+    type Error = BadInput;
+
+    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de).map_err(|e| BadInput::new(e, ARGUMENT_STRUCTS))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Args {
+        input: Input,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Input {
+        vul_type: Option<cloud::model::hss::VulType>,
+        columns: Vec<Column>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Column {
+        key: cloud::model::hss::ExportHeaderKey,
+    }
+
+    fn field_of(body: &str) -> Option<String> {
+        <JsonEncoding as Decodes<Args>>::decode(Bytes::from(body.to_string())).unwrap_err().field
+    }
+
+    #[test]
+    fn bad_values_name_their_field() {
+        assert_eq!(field_of(r#"{"input":{"vul_type":"kernel","columns":[]}}"#).as_deref(), Some("vul_type"));
+        assert_eq!(field_of(r#"{"input":{"columns":[{"key":"owner"}]}}"#).as_deref(), Some("columns"));
+        assert_eq!(field_of(r#"{"input":{"vul_type":null}}"#).as_deref(), Some("columns"));
+        let form = <FormEncoding as Decodes<Args>>::decode(Bytes::from(
+            "input[vul_type]=x&input[columns][0][key]=status",
+        ));
+        assert_eq!(form.unwrap_err().field.as_deref(), Some("vul_type"));
+    }
+}
