@@ -17,7 +17,10 @@ pub async fn list_audit_instances() -> Result<Vec<InstanceRow>, AppError> {
 /// `query[limit]`, `query[q]` (part of the name), `query[kind]` (`BUILD_IN`/`USER_DEFINE`),
 /// `query[status]` (`ON`/`OFF`).
 #[server(endpoint = "masking/rules", input = Form)]
-pub async fn list_mask_rules(instance_id: String, query: RuleQuery) -> Result<RulesPage, AppError> {
+pub async fn list_mask_rules(
+    instance_id: String,
+    #[server(default)] query: RuleQuery,
+) -> Result<RulesPage, AppError> {
     crate::ssr::masking::list_mask_rules(instance_id, query).await
 }
 

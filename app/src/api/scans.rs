@@ -52,7 +52,10 @@ pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePag
 /// `filter[created_from]`, `filter[created_to]` (epoch ms), `filter[sort_dir]` (`asc`/`desc`
 /// by start time), `filter[offset]`, `filter[limit]`, and `refresh`.
 #[server(endpoint = "scans/tasks", input = Form)]
-pub async fn scan_tasks(filter: TaskFilter, #[server(default)] refresh: bool) -> Result<TaskPage, AppError> {
+pub async fn scan_tasks(
+    #[server(default)] filter: TaskFilter,
+    #[server(default)] refresh: bool,
+) -> Result<TaskPage, AppError> {
     crate::ssr::scans::scan_tasks(filter, refresh).await
 }
 

@@ -16,6 +16,6 @@ pub async fn task_status(id: String) -> Result<HistoryRow, AppError> {
 /// The signed-in user's tasks, newest first. Form fields `filter[kind]`, `filter[status]`,
 /// `filter[offset]`, `filter[limit]` (10, 20 or 50).
 #[server(endpoint = "exports/history", input = Form)]
-pub async fn task_history(filter: HistoryFilter) -> Result<HistoryPage, AppError> {
+pub async fn task_history(#[server(default)] filter: HistoryFilter) -> Result<HistoryPage, AppError> {
     crate::ssr::tasks::task_history(filter).await
 }
