@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, tf, Key, Label};
+use crate::i18n::{t, Key, Label};
 
 /// The last error of a form; a field shows it when it names that field.
 pub type FormErrors = RwSignal<Option<AppError>>;
@@ -45,28 +45,6 @@ pub fn passes<I>(errors: FormErrors, input: Result<I, AppError>) -> Option<I> {
             None
         }
     }
-}
-
-/// What a picker has chosen (id and what to call it), as chips that remove themselves, and
-/// how many.
-#[component]
-pub fn ChosenChips(
-    /// "{n} … chosen".
-    count_label: Key,
-    chosen: Signal<Vec<(String, String)>>,
-    on_remove: Callback<String>,
-) -> impl IntoView {
-    view! {
-        <p class="chosen" aria-live="polite">
-            {move || chosen.with(|c| tf(count_label, &[("n", &c.len())]))}
-            {move || chosen.get().into_iter().map(|(id, name)| view! {
-                <span class="chip">{name.clone()}
-                    <button type="button" class="link-button" aria-label=tf(Key::RemoveItem, &[("name", &name)])
-                        on:click=move |_| on_remove.run(id.clone())>"×"</button></span>
-            }).collect_view()}
-        </p>
-    }
-    .into_any()
 }
 
 /// A picker's search box: Enter searches the list instead of submitting the form around it.

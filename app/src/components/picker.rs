@@ -10,7 +10,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::error_box::ErrorBox;
-use super::form::{ChosenChips, SearchInput};
+use super::form::SearchInput;
 use super::pager::Pager;
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
@@ -119,10 +119,31 @@ where
                     }
                 })}
             </Transition>
-            <ChosenChips count_label=chosen_label
-                chosen=Signal::derive(move || chosen.get().into_iter().collect())
+            <ChosenChips count_label=chosen_label chosen
                 on_remove=Callback::new(move |id: String| on_change.run((id, None)))/>
         </div>
+    }
+    .into_any()
+}
+
+/// What a picker has chosen (id and what to call it), as chips that remove themselves, and
+/// how many.
+#[component]
+fn ChosenChips(
+    /// "{n} … chosen".
+    count_label: Key,
+    chosen: Signal<BTreeMap<String, String>>,
+    on_remove: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <p class="chosen" aria-live="polite">
+            {move || chosen.with(|c| tf(count_label, &[("n", &c.len())]))}
+            {move || chosen.get().into_iter().map(|(id, name)| view! {
+                <span class="chip">{name.clone()}
+                    <button type="button" class="link-button" aria-label=tf(Key::RemoveItem, &[("name", &name)])
+                        on:click=move |_| on_remove.run(id.clone())>"×"</button></span>
+            }).collect_view()}
+        </p>
     }
     .into_any()
 }

@@ -99,6 +99,19 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
         }
     };
     let all = move || draft.with(|d| d.operate_all);
+    // The chosen set as the picker sees it, made here (outside the `Show` that hides the picker)
+    // so the picker's rows never read a signal disposed before them.
+    let chosen = Signal::derive(move || draft.with(|d| d.chosen.clone()));
+    let on_change = Callback::new(move |(id, name): (String, Option<String>)| {
+        draft.update(|d| match name {
+            Some(name) => {
+                d.chosen.insert(id, name);
+            }
+            None => {
+                d.chosen.remove(&id);
+            }
+        })
+    });
     view! {
         <form class="export-form" on:submit=submit aria-label=t(Key::ImagesExport) novalidate>
             {view! { <fieldset>
@@ -116,7 +129,7 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                     </label>
                 </div>
                 <Show when=move || !all()>
-                    <ImagePicker draft/>
+                    <ImagePicker chosen on_change/>
                 </Show>
                 <FieldError errors field="image_ids"/>
             </fieldset> }.into_any()}
@@ -186,15 +199,16 @@ async fn fetch(q: PickerQuery) -> Result<(Vec<LocalImage>, u64), AppError> {
     Ok((page.images, page.total.max(0) as u64))
 }
 
+/// `chosen` and `on_change` belong to the form, which outlives the picker (hidden when all are
+/// chosen).
 #[component]
-fn ImagePicker(draft: RwSignal<Draft>) -> impl IntoView {
+fn ImagePicker(
+    chosen: Signal<BTreeMap<String, String>>,
+    on_change: Callback<(String, Option<String>)>,
+) -> impl IntoView {
     view! {
         <Picker caption=Key::LocalImages searches=SEARCHES columns=COLUMNS page_size=IMAGE_PAGE_SIZE as u64
             fetch pick row chosen_label=Key::ImagesChosen
-            chosen=Signal::derive(move || draft.with(|d| d.chosen.clone()))
-            on_change=Callback::new(move |(id, name): (String, Option<String>)| draft.update(|d| match name {
-                Some(name) => { d.chosen.insert(id, name); }
-                None => { d.chosen.remove(&id); }
-            }))/>
+            chosen on_change/>
     }
 }

@@ -76,6 +76,19 @@ pub fn NewClusterScanPage() -> impl IntoView {
         }
     };
     let all = move || draft.with(|d| d.all_clusters);
+    // The chosen set as the picker sees it, made here (outside the `Show` that hides the picker)
+    // so the picker's rows never read a signal disposed before them.
+    let chosen = Signal::derive(move || draft.with(|d| d.chosen.clone()));
+    let on_change = Callback::new(move |(id, name): (String, Option<String>)| {
+        draft.update(|d| match name {
+            Some(name) => {
+                d.chosen.insert(id, name);
+            }
+            None => {
+                d.chosen.remove(&id);
+            }
+        })
+    });
     view! {
         <h1>{t(Key::NewClusterScan)}</h1>
         {move || general.get().map(|error| view! { <ErrorBox error/> })}
@@ -105,7 +118,7 @@ pub fn NewClusterScanPage() -> impl IntoView {
                     {t(Key::SpecificClusters)}
                 </label>
                 <Show when=move || !all()>
-                    <ClusterPicker draft/>
+                    <ClusterPicker chosen on_change/>
                 </Show>
                 <FieldError errors field="cluster_ids"/>
             </fieldset> }.into_any()}
@@ -162,15 +175,16 @@ async fn fetch(q: PickerQuery) -> Result<(Vec<ClusterRow>, u64), AppError> {
     Ok((page.clusters, page.total.into()))
 }
 
+/// `chosen` and `on_change` belong to the form, which outlives the picker (hidden when all are
+/// chosen).
 #[component]
-fn ClusterPicker(draft: RwSignal<Draft>) -> impl IntoView {
+fn ClusterPicker(
+    chosen: Signal<BTreeMap<String, String>>,
+    on_change: Callback<(String, Option<String>)>,
+) -> impl IntoView {
     view! {
         <Picker caption=Key::Clusters searches=SEARCHES columns=COLUMNS page_size=CLUSTER_PAGE_SIZE.into()
             fetch pick row chosen_label=Key::ClustersChosen
-            chosen=Signal::derive(move || draft.with(|d| d.chosen.clone()))
-            on_change=Callback::new(move |(id, name): (String, Option<String>)| draft.update(|d| match name {
-                Some(name) => { d.chosen.insert(id, name); }
-                None => { d.chosen.remove(&id); }
-            }))/>
+            chosen on_change/>
     }
 }
