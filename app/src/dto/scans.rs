@@ -122,7 +122,7 @@ pub fn check_files(file_type: IacFileType, files: &[(String, usize)]) -> Result<
         .map_err(|e| AppError::refused(e, RENAMES))?;
     match files.iter().find(|(name, _)| !fits(file_type, name)) {
         Some((name, _)) => {
-            Err(AppError::invalid("files", format!("{name}: {}", crate::i18n::t(file_type_rule(file_type)))))
+            Err(AppError::invalid("files", crate::i18n::tf(file_type_rule(file_type), &[("name", name)])))
         }
         None => Ok(()),
     }
@@ -322,6 +322,7 @@ mod tests {
         assert!(check_files(IacFileType::Dockerfile, &[("Dockerfile".into(), 10)]).is_ok());
         let e = check_files(IacFileType::Dockerfile, &[("a.yaml".into(), 10)]).unwrap_err();
         assert_eq!(e.field.as_deref(), Some("files"));
+        assert!(e.message.starts_with("a.yaml is not a Dockerfile"), "{}", e.message);
         assert!(check_files(yaml, &[]).is_err());
         let big = cloud::model::hss::MAX_FILE_BYTES + 1;
         assert_eq!(
