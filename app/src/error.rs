@@ -3,23 +3,24 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum ErrorKind {
-    /// Bad input; `field` names it.
-    Invalid,
-    /// No session, or it expired.
-    SignedOut,
-    /// Sign-in refused. Deliberately vague so it does not help guessing.
-    BadCredentials,
-    Forbidden,
-    /// Not there, or not the caller's.
-    NotFound,
-    Throttled,
-    /// The cloud answered with an error.
-    Cloud,
-    /// The cloud could not be reached.
-    Unavailable,
-    Internal,
+cloud::wire_enum! {
+    ErrorKind {
+        /// Bad input; `field` names it.
+        Invalid => "Invalid",
+        /// No session, or it expired.
+        SignedOut => "SignedOut",
+        /// Sign-in refused. Deliberately vague so it does not help guessing.
+        BadCredentials => "BadCredentials",
+        Forbidden => "Forbidden",
+        /// Not there, or not the caller's.
+        NotFound => "NotFound",
+        Throttled => "Throttled",
+        /// The cloud answered with an error.
+        Cloud => "Cloud",
+        /// The cloud could not be reached.
+        Unavailable => "Unavailable",
+        Internal => "Internal",
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, thiserror::Error)]

@@ -1,4 +1,4 @@
-//! Input encodings for server functions with typed arguments (enums, lists, nested structs).
+//! Input and output encodings for server functions with typed arguments (enums, lists, nested structs).
 //! They carry the same bytes as Leptos's `PostUrl` and `Json`, but a value that does not fit is
 //! refused naming its field, so a caller reads "vul_type: must be one of …" with a 400 instead of
 //! a bare parse error.
@@ -12,9 +12,14 @@ use serde::{Deserialize, Serialize};
 pub type Form = Post<FormEncoding>;
 /// A JSON body.
 pub type Json = Post<JsonEncoding>;
+/// Every server function's answer: JSON, read in the browser as text. The resources that carry
+/// answers from the server render into the page read them as text too, so each answer type has
+/// one decoder in the wasm bundle instead of two (Leptos's own `Json` reads bytes).
+pub type Answer = Post<AnswerEncoding>;
 
 pub struct FormEncoding;
 pub struct JsonEncoding;
+pub struct AnswerEncoding;
 
 /// Arguments that did not decode: the field as the request names it (the first part of its
 /// path, without the argument's own name), and why. Travels as the decoder's error text, which
@@ -105,6 +110,31 @@ impl<T: DeserializeOwned> Decodes<T> for JsonEncoding {
     fn decode(bytes: Bytes) -> Result<T, Self::Error> {
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map_err(|e| BadInput::new(e, ARGUMENT_STRUCTS))
+    }
+}
+
+impl ContentType for AnswerEncoding {
+    const CONTENT_TYPE: &'static str = "application/json";
+}
+
+impl FormatType for AnswerEncoding {
+    const FORMAT_TYPE: Format = Format::Text;
+}
+
+impl<T: Serialize> Encodes<T> for AnswerEncoding {
+    type Error = serde_json::Error;
+
+    fn encode(output: &T) -> Result<Bytes, Self::Error> {
+        serde_json::to_vec(output).map(Bytes::from)
+    }
+}
+
+impl<T: DeserializeOwned> Decodes<T> for AnswerEncoding {
+    type Error = String;
+
+    fn decode(bytes: Bytes) -> Result<T, Self::Error> {
+        let text = std::str::from_utf8(&bytes).map_err(|e| e.to_string())?;
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 }
 

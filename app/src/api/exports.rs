@@ -4,7 +4,7 @@
 use cloud::model::dsc::ScanJob;
 use leptos::prelude::*;
 
-use super::codec::Json;
+use super::codec::{Answer, Json};
 use crate::dto::exports::{
     ClusterName, Column, ContainerExportInput, DscExportInput, DscJobChoices, DscPreviewPage, ImagePage,
     LocalVulExportInput,
@@ -13,19 +13,19 @@ use crate::dto::tasks::Created;
 use crate::error::AppError;
 
 /// Cluster names for the container form's filter (the cluster list, cached for a minute).
-#[server(endpoint = "exports/cluster_names")]
+#[server(endpoint = "exports/cluster_names", output = Answer)]
 pub async fn cluster_names() -> Result<Vec<ClusterName>, AppError> {
     crate::ssr::exports::cluster_names().await
 }
 
 /// The user's last-used column set for the container export, or the defaults.
-#[server(endpoint = "exports/columns")]
+#[server(endpoint = "exports/columns", output = Answer)]
 pub async fn container_columns() -> Result<Vec<Column>, AppError> {
     crate::ssr::exports::container_columns().await
 }
 
 /// A page of the local images, searched by name and version (`refresh` skips the cached list).
-#[server(endpoint = "exports/local_images")]
+#[server(endpoint = "exports/local_images", output = Answer)]
 pub async fn local_images(
     offset: u32,
     #[server(default)] name: Option<String>,
@@ -35,34 +35,34 @@ pub async fn local_images(
     crate::ssr::exports::local_images(offset, name, version, refresh).await
 }
 
-#[server(endpoint = "exports/dsc_jobs")]
+#[server(endpoint = "exports/dsc_jobs", output = Answer)]
 pub async fn dsc_jobs() -> Result<Vec<ScanJob>, AppError> {
     crate::ssr::exports::dsc_jobs().await
 }
 
 /// A scan job's security levels and the buckets an export can go to.
-#[server(endpoint = "exports/dsc_choices")]
+#[server(endpoint = "exports/dsc_choices", output = Answer)]
 pub async fn dsc_choices(job_id: String) -> Result<DscJobChoices, AppError> {
     crate::ssr::exports::dsc_choices(job_id).await
 }
 
 /// The first results the DSC export would hold.
-#[server(endpoint = "exports/dsc_preview", input = Json)]
+#[server(endpoint = "exports/dsc_preview", input = Json, output = Answer)]
 pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppError> {
     crate::ssr::exports::dsc_preview(input).await
 }
 
-#[server(endpoint = "exports/containers", input = Json)]
+#[server(endpoint = "exports/containers", input = Json, output = Answer)]
 pub async fn export_containers(input: ContainerExportInput) -> Result<Created, AppError> {
     crate::ssr::exports::export_containers(input).await
 }
 
-#[server(endpoint = "exports/local_vuls", input = Json)]
+#[server(endpoint = "exports/local_vuls", input = Json, output = Answer)]
 pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, AppError> {
     crate::ssr::exports::export_local_vuls(input).await
 }
 
-#[server(endpoint = "exports/dsc", input = Json)]
+#[server(endpoint = "exports/dsc", input = Json, output = Answer)]
 pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
     crate::ssr::exports::export_dsc(input).await
 }

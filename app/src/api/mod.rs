@@ -12,9 +12,10 @@ use leptos::prelude::*;
 
 use crate::dto::{Me, PortalInfo, SignedIn};
 use crate::error::AppError;
+use codec::Answer;
 
 /// Password sign-in. Form fields: `domain`, `user`, `password`, `region`, optional `next`.
-#[server(endpoint = "auth/login")]
+#[server(endpoint = "auth/login", output = Answer)]
 pub async fn login(
     domain: String,
     user: String,
@@ -27,7 +28,7 @@ pub async fn login(
 
 /// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,
 /// optional `next`.
-#[server(endpoint = "auth/login_token")]
+#[server(endpoint = "auth/login_token", output = Answer)]
 pub async fn login_token(
     token: String,
     region: String,
@@ -37,19 +38,19 @@ pub async fn login_token(
 }
 
 /// Ends the session: deletes it on the server and the cookie in the browser.
-#[server(endpoint = "auth/logout")]
+#[server(endpoint = "auth/logout", output = Answer)]
 pub async fn logout() -> Result<(), AppError> {
     crate::ssr::auth::logout().await
 }
 
 /// Who is signed in; 401 when nobody is.
-#[server(endpoint = "auth/whoami")]
+#[server(endpoint = "auth/whoami", output = Answer)]
 pub async fn whoami() -> Result<Me, AppError> {
     crate::ssr::auth::whoami().await
 }
 
 /// What the login page shows: regions, and the demo accounts in demo mode.
-#[server(endpoint = "portal/info")]
+#[server(endpoint = "portal/info", output = Answer)]
 pub async fn login_page_info() -> Result<PortalInfo, AppError> {
     Ok(crate::ssr::auth::login_page_info())
 }

@@ -3,7 +3,7 @@
 use cloud::model::hss::{IacFileType, TaskType, UploadedFile};
 use leptos::prelude::*;
 
-use super::codec::{Form, Json};
+use super::codec::{Answer, Form, Json};
 use crate::dto::scans::{
     ClusterPage, ClusterScanInput, IacFilePage, IacScanInput, RetryInput, TaskDetail, TaskFilter, TaskPage,
     TextFile,
@@ -13,7 +13,7 @@ use crate::error::AppError;
 
 /// A page of the clusters a scan can cover (10 a page, searched by name), each marked when it
 /// cannot be scanned.
-#[server(endpoint = "scans/clusters")]
+#[server(endpoint = "scans/clusters", output = Answer)]
 pub async fn scan_clusters(
     offset: u32,
     #[server(default)] name: Option<String>,
@@ -22,18 +22,18 @@ pub async fn scan_clusters(
     crate::ssr::scans::scan_clusters(offset, name, refresh).await
 }
 
-#[server(endpoint = "scans/start_cluster_scan", input = Json)]
+#[server(endpoint = "scans/start_cluster_scan", input = Json, output = Answer)]
 pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppError> {
     crate::ssr::scans::start_cluster_scan(input).await
 }
 
-#[server(endpoint = "scans/start_iac_scan", input = Json)]
+#[server(endpoint = "scans/start_iac_scan", input = Json, output = Answer)]
 pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
     crate::ssr::scans::start_iac_scan(input).await
 }
 
 /// Files for an IaC scan, sent on to HSS as multipart.
-#[server(endpoint = "scans/upload", input = Json)]
+#[server(endpoint = "scans/upload", input = Json, output = Answer)]
 pub async fn upload_iac_files(
     file_type: IacFileType,
     files: Vec<TextFile>,
@@ -42,7 +42,7 @@ pub async fn upload_iac_files(
 }
 
 /// Files uploaded earlier (manual scans), 10 a page.
-#[server(endpoint = "scans/iac_files", input = Form)]
+#[server(endpoint = "scans/iac_files", input = Form, output = Answer)]
 pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePage, AppError> {
     crate::ssr::scans::iac_files(file_type, offset).await
 }
@@ -51,7 +51,7 @@ pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePag
 /// `filter[task_type]`, `filter[task_status]`, `filter[trigger_type]`, `filter[task_name]`,
 /// `filter[created_from]`, `filter[created_to]` (epoch ms), `filter[sort_dir]` (`asc`/`desc`
 /// by start time), `filter[offset]`, `filter[limit]`, and `refresh`.
-#[server(endpoint = "scans/tasks", input = Form)]
+#[server(endpoint = "scans/tasks", input = Form, output = Answer)]
 pub async fn scan_tasks(
     #[server(default)] filter: TaskFilter,
     #[server(default)] refresh: bool,
@@ -60,12 +60,12 @@ pub async fn scan_tasks(
 }
 
 /// One task's counters and its clusters or files with each scan item's outcome.
-#[server(endpoint = "scans/task", input = Form)]
+#[server(endpoint = "scans/task", input = Form, output = Answer)]
 pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetail, AppError> {
     crate::ssr::scans::scan_task(task_type, task_id).await
 }
 
-#[server(endpoint = "scans/retry", input = Json)]
+#[server(endpoint = "scans/retry", input = Json, output = Answer)]
 pub async fn retry_scan(input: RetryInput) -> Result<(), AppError> {
     crate::ssr::scans::retry_scan(input).await
 }

@@ -100,6 +100,30 @@ pub fn TextField<T: Clone + Send + Sync + 'static>(
     .into_any()
 }
 
+/// A labelled select whose first choice, "any", means no filter. Not generic, so the enum selects
+/// share one copy of it in the browser bundle.
+fn choice(
+    id: &'static str,
+    label: &'static str,
+    field: &'static str,
+    errors: FormErrors,
+    options: Vec<(&'static str, &'static str)>,
+    value: Signal<&'static str>,
+    on_change: Callback<String>,
+) -> AnyView {
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            <select id=id prop:value=value on:change=move |e| on_change.run(event_target_value(&e))>
+                <option value="">{t(Key::Any)}</option>
+                {options.into_iter().map(|(v, l)| view! { <option value=v>{l}</option> }).collect_view()}
+            </select>
+            <FieldError errors field/>
+        </div>
+    }
+    .into_any()
+}
+
 /// A labelled select over one of the cloud's enums, with a first "any" choice meaning no filter.
 #[component]
 pub fn SelectField<T, E>(
@@ -114,22 +138,10 @@ where
     T: Clone + Send + Sync + 'static,
     E: WireEnum + Label,
 {
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id
-                prop:value=move || draft.with(|d| read(d, lens).map_or("", E::as_str))
-                on:change=move |e| {
-                    let value = event_target_value(&e);
-                    draft.update(|d| *lens(d) = E::from_wire(&value));
-                }>
-                <option value="">{t(Key::Any)}</option>
-                {E::ALL.iter().map(|v| view! { <option value=v.as_str()>{v.label()}</option> }).collect_view()}
-            </select>
-            <FieldError errors field/>
-        </div>
-    }
-    .into_any()
+    let options = E::ALL.iter().map(|v| (v.as_str(), v.label())).collect();
+    let value = Signal::derive(move || draft.with(|d| read(d, lens).map_or("", E::as_str)));
+    let on_change = Callback::new(move |v: String| draft.update(|d| *lens(d) = E::from_wire(&v)));
+    choice(id, label, field, errors, options, value, on_change)
 }
 
 /// A labelled any / yes / no select.
@@ -145,28 +157,22 @@ pub fn BoolField<T: Clone + Send + Sync + 'static>(
     yes: Key,
     no: Key,
 ) -> AnyView {
-    let value = |v: Option<bool>| match v {
+    let options = vec![("true", t(yes)), ("false", t(no))];
+    let value = Signal::derive(move || match draft.with(|d| read(d, lens)) {
         Some(true) => "true",
         Some(false) => "false",
         None => "",
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <select id=id
-                prop:value=move || draft.with(|d| value(read(d, lens)))
-                on:change=move |e| {
-                    let v = event_target_value(&e);
-                    draft.update(|d| *lens(d) = match v.as_str() { "true" => Some(true), "false" => Some(false), _ => None });
-                }>
-                <option value="">{t(Key::Any)}</option>
-                <option value="true">{t(yes)}</option>
-                <option value="false">{t(no)}</option>
-            </select>
-            <FieldError errors field/>
-        </div>
-    }
-    .into_any()
+    });
+    let on_change = Callback::new(move |v: String| {
+        draft.update(|d| {
+            *lens(d) = match v.as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            }
+        })
+    });
+    choice(id, label, field, errors, options, value, on_change)
 }
 
 /// Asks the user to confirm something that cannot be undone or has wide effects.

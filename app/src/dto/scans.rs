@@ -156,7 +156,8 @@ impl Unscannable {
 /// A cluster as the scan picker shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterRow {
-    #[serde(flatten)]
+    // Nested, not flattened: serde's flatten buffers every field through a generic map, which
+    // costs the browser bundle more than the whole row.
     pub cluster: Cluster,
     /// Why it cannot be scanned, when it cannot.
     pub unscannable: Option<Unscannable>,

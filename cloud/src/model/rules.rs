@@ -169,6 +169,17 @@ impl std::fmt::Display for UnknownValue {
 
 impl std::error::Error for UnknownValue {}
 
+/// The position of a wire name in `wire`, for the `Deserialize` of [`wire_enum!`]: generic over
+/// the format only, so every enum shares one copy per format.
+#[doc(hidden)]
+pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
+    d: D,
+    wire: &'static [&'static str],
+) -> std::result::Result<usize, D::Error> {
+    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    wire.iter().position(|w| *w == s).ok_or_else(|| serde::de::Error::unknown_variant(&s, wire))
+}
+
 /// A string enum of the API: its values in order, and their wire names.
 pub trait WireEnum: Copy + Eq + Send + Sync + 'static {
     const ALL: &'static [Self];
@@ -194,11 +205,26 @@ pub trait WireEnum: Copy + Eq + Send + Sync + 'static {
 /// portal declares its own string enums (task kinds, statuses) with it too.
 #[macro_export]
 macro_rules! wire_enum {
-    ($(#[$m:meta])* $name:ident { $($variant:ident => $wire:literal),+ $(,)? }) => {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident => $wire:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum $name {
-            $(#[serde(rename = $wire)] $variant,)+
+            $($(#[$vm])* $variant,)+
+        }
+
+        // By hand, through one shared function: derived impls add a visitor per enum, which the
+        // browser bundle pays for about thirty times over.
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+                let i = $crate::model::deserialize_wire(d, <$name as $crate::model::WireEnum>::WIRE)?;
+                Ok(<$name as $crate::model::WireEnum>::ALL[i])
+            }
         }
 
         impl $crate::model::WireEnum for $name {
