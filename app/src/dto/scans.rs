@@ -135,19 +135,20 @@ fn file_type_rule(file_type: IacFileType) -> crate::i18n::Key {
     }
 }
 
-/// Why a cluster cannot be scanned (the console's rule: it must be available and have the HSS
-/// agent's DaemonSet installed).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub enum Unscannable {
-    /// The cluster is in this state.
-    NotAvailable(String),
-    AgentNotInstalled,
+cloud::wire_enum! {
+    /// Why a cluster cannot be scanned (the console's rule: it must be available and have the
+    /// HSS agent's DaemonSet installed).
+    Unscannable {
+        /// Not available nor running; the row shows the cluster's status.
+        NotAvailable => "NotAvailable",
+        AgentNotInstalled => "AgentNotInstalled",
+    }
 }
 
 impl Unscannable {
     pub fn of(c: &Cluster) -> Option<Self> {
         if !c.status.eq_ignore_ascii_case("available") && !c.status.eq_ignore_ascii_case("running") {
-            return Some(Unscannable::NotAvailable(c.status.clone()));
+            return Some(Unscannable::NotAvailable);
         }
         c.agent_ds_install_status.eq_ignore_ascii_case("notinstall").then_some(Unscannable::AgentNotInstalled)
     }

@@ -144,9 +144,9 @@ fn pick(c: &ClusterRow) -> Pick {
     }
 }
 
-fn reason(u: &Unscannable) -> String {
+fn reason(u: Unscannable, status: &str) -> String {
     match u {
-        Unscannable::NotAvailable(status) => tf(Key::ClusterNotAvailable, &[("status", status)]),
+        Unscannable::NotAvailable => tf(Key::ClusterNotAvailable, &[("status", &status)]),
         Unscannable::AgentNotInstalled => t(Key::AgentNotInstalled).to_string(),
     }
 }
@@ -155,6 +155,7 @@ fn row(r: ClusterRow, checkbox: AnyView) -> AnyView {
     let c = r.cluster;
     let failures = c.agent_install_failed_num;
     let class = if r.unscannable.is_some() { "inactive" } else { "" };
+    let why = r.unscannable.map(|u| reason(u, &c.status));
     view! {
         <tr data-id=c.cluster_id.clone() data-agent-failures=failures.to_string()
             class=class>
@@ -162,7 +163,7 @@ fn row(r: ClusterRow, checkbox: AnyView) -> AnyView {
             <td>{c.cluster_name}</td>
             <td>{c.cluster_type}</td>
             <td>{c.status}
-                {r.unscannable.map(|u| view! { <span class="small muted">" · " {t(Key::CannotScan)} ": " {reason(&u)}</span> })}</td>
+                {why.map(|why| view! { <span class="small muted">" · " {t(Key::CannotScan)} ": " {why}</span> })}</td>
             <td>{format!("{}/{}", c.active_nodes_number, c.total_nodes_number)}</td>
             <td>{if failures > 0 { tf(Key::AgentFailures, &[("n", &failures)]) } else { t(Key::AgentsOk).to_string() }}</td>
         </tr>
