@@ -1,7 +1,7 @@
-//! Input and output encodings for server functions with typed arguments (enums, lists, nested structs).
-//! They carry the same bytes as Leptos's `PostUrl` and `Json`, but a value that does not fit is
-//! refused naming its field, so a caller reads "vul_type: must be one of …" with a 400 instead of
-//! a bare parse error.
+//! Encodings for server functions. The inputs carry the same bytes as Leptos's `PostUrl` and
+//! `Json`, but a value that does not fit is refused naming its field, so a caller reads
+//! "vul_type: must be one of …" with a 400 instead of a bare parse error. The answers are JSON
+//! read as text (see [`Answer`]).
 
 use leptos::server_fn::codec::Post;
 use leptos::server_fn::{Bytes, ContentType, Decodes, Encodes, Format, FormatType};
@@ -88,21 +88,28 @@ impl<T: DeserializeOwned> Decodes<T> for FormEncoding {
     }
 }
 
-impl ContentType for JsonEncoding {
-    const CONTENT_TYPE: &'static str = "application/json";
+/// JSON's content type and writer, shared by the two JSON encodings (they differ in reading).
+macro_rules! writes_json {
+    ($($encoding:ty),+) => {$(
+        impl ContentType for $encoding {
+            const CONTENT_TYPE: &'static str = "application/json";
+        }
+
+        impl FormatType for $encoding {
+            const FORMAT_TYPE: Format = Format::Text;
+        }
+
+        impl<T: Serialize> Encodes<T> for $encoding {
+            type Error = serde_json::Error;
+
+            fn encode(output: &T) -> Result<Bytes, Self::Error> {
+                serde_json::to_vec(output).map(Bytes::from)
+            }
+        }
+    )+};
 }
 
-impl FormatType for JsonEncoding {
-    const FORMAT_TYPE: Format = Format::Text;
-}
-
-impl<T: Serialize> Encodes<T> for JsonEncoding {
-    type Error = serde_json::Error;
-
-    fn encode(output: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(output).map(Bytes::from)
-    }
-}
+writes_json!(JsonEncoding, AnswerEncoding);
 
 impl<T: DeserializeOwned> Decodes<T> for JsonEncoding {
     type Error = BadInput;
@@ -110,22 +117,6 @@ impl<T: DeserializeOwned> Decodes<T> for JsonEncoding {
     fn decode(bytes: Bytes) -> Result<T, Self::Error> {
         let de = &mut serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(de).map_err(|e| BadInput::new(e, ARGUMENT_STRUCTS))
-    }
-}
-
-impl ContentType for AnswerEncoding {
-    const CONTENT_TYPE: &'static str = "application/json";
-}
-
-impl FormatType for AnswerEncoding {
-    const FORMAT_TYPE: Format = Format::Text;
-}
-
-impl<T: Serialize> Encodes<T> for AnswerEncoding {
-    type Error = serde_json::Error;
-
-    fn encode(output: &T) -> Result<Bytes, Self::Error> {
-        serde_json::to_vec(output).map(Bytes::from)
     }
 }
 
@@ -194,5 +185,26 @@ mod round_trip {
         let bytes = <FormEncoding as Encodes<Args>>::encode(&sent).unwrap();
         let back = <FormEncoding as Decodes<Args>>::decode(bytes);
         assert!(back.is_ok(), "{:?}", back.err());
+    }
+}
+
+#[cfg(test)]
+mod answers {
+    /// Leptos cannot be told a default answer encoding, so each server function names [`Answer`]
+    /// (see its note); one that forgets it adds a second decoder per answer type to the bundle.
+    #[test]
+    fn every_server_function_answers_as_text() {
+        let sources = [
+            include_str!("mod.rs"),
+            include_str!("exports.rs"),
+            include_str!("masking.rs"),
+            include_str!("scans.rs"),
+            include_str!("tasks.rs"),
+        ];
+        let declared: Vec<&str> =
+            sources.iter().flat_map(|s| s.lines()).filter(|l| l.starts_with("#[server(")).collect();
+        assert!(declared.len() >= 20, "server functions found: {}", declared.len());
+        let missing: Vec<&&str> = declared.iter().filter(|l| !l.contains("output = Answer")).collect();
+        assert!(missing.is_empty(), "without `output = Answer`: {missing:?}");
     }
 }

@@ -176,7 +176,7 @@ pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
     d: D,
     wire: &'static [&'static str],
 ) -> std::result::Result<usize, D::Error> {
-    let s = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(d)?;
+    let s = <String as serde::Deserialize>::deserialize(d)?;
     wire.iter().position(|w| *w == s).ok_or_else(|| serde::de::Error::unknown_variant(&s, wire))
 }
 
