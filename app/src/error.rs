@@ -14,6 +14,8 @@ cloud::wire_enum! {
         Forbidden => "Forbidden",
         /// Not there, or not the caller's.
         NotFound => "NotFound",
+        /// It clashes with something under way (a DSC job's running export).
+        Conflict => "Conflict",
         Throttled => "Throttled",
         /// The cloud answered with an error.
         Cloud => "Cloud",
@@ -73,6 +75,7 @@ impl AppError {
             ErrorKind::SignedOut | ErrorKind::BadCredentials => 401,
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
+            ErrorKind::Conflict => 409,
             ErrorKind::Throttled => 429,
             ErrorKind::Cloud => 502,
             ErrorKind::Unavailable => 503,

@@ -21,11 +21,19 @@ pub struct Caller {
     pub region: String,
     pub project_id: String,
     pub credentials: Credentials,
+    /// The IAM user behind the credentials (`account/user` ids), when known. HSS counts calls
+    /// per user, not per token: every session of a user, and the tracker holding an older
+    /// token, share one budget through this key.
+    pub user: Option<String>,
 }
 
 impl Caller {
-    /// Who this caller is, for per-user rate limiting, without keeping the secret itself.
+    /// Who this caller is, for per-user rate limiting, without keeping the secret itself: the
+    /// IAM user when known, else the credentials.
     pub fn identity_key(&self) -> String {
+        if let Some(user) = &self.user {
+            return format!("user:{user}");
+        }
         match &self.credentials {
             Credentials::Token(t) => format!("token:{}", &hex_sha256(t.expose().as_bytes())[..16]),
             Credentials::AkSk(k) => format!("ak:{}", k.access_key),

@@ -14,6 +14,9 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// HSS calls a user may make per API per minute; `None` turns the client limiter off.
     pub hss_calls_per_minute: Option<u32>,
+    /// Extra attempts of a read after a 5xx or a transport failure (the tracker uses none: it
+    /// has its own back-off).
+    pub read_retries: u32,
 }
 
 impl Default for ClientConfig {
@@ -22,6 +25,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             hss_calls_per_minute: Some(5),
+            read_retries: 3,
         }
     }
 }
@@ -54,21 +58,19 @@ impl Op {
     }
 }
 
-const MAX_RETRIES: u32 = 3;
-
+/// A 429 is not retried: the gateway counts per minute, so a retry seconds later is refused
+/// again and spends the budget; the caller is told to wait instead.
 fn retryable(e: &CloudError) -> bool {
     match e {
-        CloudError::Timeout { .. } | CloudError::Transport { .. } => true,
-        CloudError::Api { status, .. } => *status == 429 || *status >= 500,
+        CloudError::Timeout { .. } | CloudError::Transport { .. } | CloudError::Unreachable { .. } => true,
+        CloudError::Api { status, .. } => *status >= 500,
         _ => false,
     }
 }
 
-/// 250 ms, 500 ms, 1 s… plus up to 250 ms of jitter; a throttled call waits at least 2 s.
-fn backoff(attempt: u32, e: &CloudError) -> Duration {
-    let base = Duration::from_millis(250 * (1 << attempt));
-    let floor = if e.status() == Some(429) { Duration::from_secs(2) } else { Duration::ZERO };
-    base.max(floor) + Duration::from_millis(rand::random::<u64>() % 250)
+/// 250 ms, 500 ms, 1 s… plus up to 250 ms of jitter.
+fn backoff(attempt: u32) -> Duration {
+    Duration::from_millis(250 * (1 << attempt)) + Duration::from_millis(rand::random::<u64>() % 250)
 }
 
 impl CloudClient {
@@ -83,6 +85,17 @@ impl CloudClient {
             .map_err(|e| CloudError::Transport { service: "client", message: e.to_string() })?;
         let limiter = std::sync::Arc::new(RateLimiter::new(config.hss_calls_per_minute));
         Ok(Self { http, endpoints, config, limiter })
+    }
+
+    /// The same client (connection pool, rate limiter) with another whole-request timeout and
+    /// number of read retries: the tracker's polls are short and leave retrying to it.
+    pub fn with_policy(&self, request_timeout: Duration, read_retries: u32) -> Self {
+        Self { config: ClientConfig { request_timeout, read_retries, ..self.config.clone() }, ..self.clone() }
+    }
+
+    /// The whole-request limit of JSON calls.
+    pub fn request_timeout(&self) -> Duration {
+        self.config.request_timeout
     }
 
     pub fn endpoints(&self) -> &Endpoints {
@@ -155,8 +168,17 @@ impl CloudClient {
                 Err(e) => Err(transport_error(name, e)),
             };
             match result {
-                Err(e) if op.read && attempt < MAX_RETRIES && pending.is_some() && retryable(&e) => {
-                    tokio::time::sleep(backoff(attempt, &e)).await;
+                Err(e) if op.service == Service::Hss && e.status() == Some(429) => {
+                    self.limiter.exhausted(&caller.identity_key(), op.name);
+                    return Err(e);
+                }
+                Err(e)
+                    if op.read
+                        && attempt < self.config.read_retries
+                        && pending.is_some()
+                        && retryable(&e) =>
+                {
+                    tokio::time::sleep(backoff(attempt)).await;
                     attempt += 1;
                     tracing::debug!(op = op.name, attempt, error = %e, "retrying a read");
                 }
@@ -209,6 +231,8 @@ pub(crate) fn request_id(resp: &Response) -> Option<String> {
 fn transport_error(service: &'static str, e: reqwest::Error) -> CloudError {
     if e.is_timeout() {
         CloudError::Timeout { service }
+    } else if e.is_connect() {
+        CloudError::Unreachable { service, message: e.to_string() }
     } else {
         // reqwest's message can include the URL but never headers, so no token leaks here.
         CloudError::Transport { service, message: e.to_string() }

@@ -104,19 +104,30 @@ impl CloudClient {
         self.dsc_get("dsc_classification_results", caller, &path, &q).await
     }
 
-    /// `POST …/classification-results/export-tasks`. The docs list both 200 and 201; either is
-    /// success. Never retried.
+    /// `POST …/classification-results/export-tasks`: the export's state, or `None` when the
+    /// service answered 2xx with an empty body. Never retried.
     pub async fn dsc_create_export(
         &self,
         caller: &Caller,
         job_id: &str,
         export: &ResultExport,
-    ) -> Result<ExportState> {
+    ) -> Result<Option<ExportState>> {
         export.validate()?;
         let path = job_path(caller, job_id, "/classification-results/export-tasks")?;
         let req = self.request(Method::POST, Service::Dsc, &caller.region, &path)?.json(export);
         let resp = self.call(Op::write(Service::Dsc, "dsc_create_export"), caller, req).await?;
-        Self::json(Service::Dsc, resp).await
+        // The docs list 200 with the export's state and 201 "created"; a 2xx with no body is
+        // success too, and the status call tells the rest.
+        let bytes = resp
+            .bytes()
+            .await
+            .map_err(|e| CloudError::Transport { service: "dsc", message: e.to_string() })?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| CloudError::Decode { service: "dsc", message: e.to_string() })
     }
 
     /// `GET …/classification-results/export/status`.

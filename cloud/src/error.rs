@@ -23,8 +23,12 @@ pub enum CloudError {
     Throttled { service: &'static str, retry_after: std::time::Duration },
     #[error("{service} did not answer in time")]
     Timeout { service: &'static str },
+    /// The request may have reached the service (the connection broke after it left).
     #[error("could not reach {service}: {message}")]
     Transport { service: &'static str, message: String },
+    /// No connection could be made: the request never left.
+    #[error("could not connect to {service}: {message}")]
+    Unreachable { service: &'static str, message: String },
     /// The service answered 2xx with a body we do not understand.
     #[error("unexpected answer from {service}: {message}")]
     Decode { service: &'static str, message: String },
@@ -42,6 +46,20 @@ impl CloudError {
         match self {
             Self::Api { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Whether a write that failed this way may still have been carried out: the request left
+    /// and no clear refusal came back (a timeout, a broken connection, a 5xx, a 2xx we could not
+    /// read). Such a create must be looked up in the cloud before anyone tries again.
+    pub fn may_have_reached(&self) -> bool {
+        match self {
+            Self::Timeout { .. } | Self::Transport { .. } | Self::Decode { .. } => true,
+            Self::Api { status, .. } => *status >= 500,
+            Self::Invalid { .. }
+            | Self::Throttled { .. }
+            | Self::Unreachable { .. }
+            | Self::NoEndpoint { .. } => false,
         }
     }
 

@@ -103,6 +103,15 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_TRACKER_MIN_INTERVAL_MS", default_value_t = 12_000)]
     pub tracker_min_interval_ms: u64,
 
+    /// One status poll's limit in seconds, its cloud call included (polls are not retried: the
+    /// tracker backs off on its own).
+    #[arg(long, env = "SECPORTAL_TRACKER_POLL_TIMEOUT_SECS", default_value_t = 10)]
+    pub tracker_poll_timeout_secs: u64,
+
+    /// Finished tasks older than this many days leave the history.
+    #[arg(long, env = "SECPORTAL_TASK_RETENTION_DAYS", default_value_t = 90)]
+    pub task_retention_days: u32,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
@@ -116,6 +125,8 @@ impl Config {
             min_interval,
             max_interval: min_interval.max(Duration::from_secs(60).min(min_interval * 5)),
             max_backoff: min_interval * 25,
+            poll_timeout: Duration::from_secs(self.tracker_poll_timeout_secs.max(1)),
+            retention: Duration::from_secs(u64::from(self.task_retention_days.max(1)) * 24 * 3600),
             ..Default::default()
         }
     }

@@ -85,6 +85,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             connect_timeout: Duration::from_secs(config.cloud_connect_timeout_secs),
             request_timeout: Duration::from_secs(config.cloud_request_timeout_secs),
             hss_calls_per_minute: (config.hss_calls_per_minute > 0).then_some(config.hss_calls_per_minute),
+            ..ClientConfig::default()
         },
     )?;
 
@@ -94,7 +95,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     spawn_expired_session_cleanup(store.clone());
     let tasks = Arc::new(task_store::SqliteTaskStore::new(pool.clone()).await?);
 
+    let tracker_config = config.tracker();
     let portal = Portal {
+        poll_cloud: cloud.with_policy(tracker_config.poll_timeout, 0),
         cloud,
         vault: TokenVault::new(&key),
         demo: config.is_demo().then(demo_login),
@@ -106,7 +109,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         scan_cache: ListCache::new(cache::SCAN_TTL),
     };
     let portal = Arc::new(portal);
-    let tracker = tracker::spawn(portal.clone(), config.tracker());
+    let tracker = tracker::spawn(portal.clone(), tracker_config);
     let state = AppState { leptos_options: leptos_options.clone(), portal: portal.clone() };
 
     let sessions = SessionManagerLayer::new(store)

@@ -3,7 +3,7 @@
 
 use app::dto::tasks::{HistoryFilter, TaskKind, TaskStatus};
 use app::ssr::identity::Owner;
-use app::ssr::tasks::{NewTask, PreferenceStore, Progress, StoreError, Task, TaskStore};
+use app::ssr::tasks::{Begun, NewTask, PreferenceStore, Progress, StoreError, Task, TaskStore};
 use async_trait::async_trait;
 use sqlx::SqlitePool;
 
@@ -38,12 +38,14 @@ struct TaskRow {
     summary: String,
     params: String,
     cloud_task_id: String,
+    export_ref: Option<String>,
     status: String,
     failure: Option<String>,
     note: Option<String>,
     file_id: Option<String>,
     file_name: Option<String>,
     created_at: i64,
+    clock_from: i64,
     finished_at: Option<i64>,
     next_poll_at: i64,
     polls: i64,
@@ -72,11 +74,13 @@ impl TryFrom<TaskRow> for Task {
             summary: r.summary,
             params: r.params,
             cloud_task_id: r.cloud_task_id,
+            export_ref: r.export_ref,
             failure: r.failure,
             note: r.note,
             file_id: r.file_id,
             file_name: r.file_name,
             created_at: r.created_at,
+            clock_from: r.clock_from,
             finished_at: r.finished_at,
             next_poll_at: r.next_poll_at,
             polls: r.polls,
@@ -97,33 +101,169 @@ fn new_id() -> String {
     format!("{:032x}", rand::random::<u128>())
 }
 
+/// Rows the tracker still looks at.
+const ACTIVE: &str = "status IN ('creating', 'checking', 'running')";
+
 #[async_trait]
 impl TaskStore for SqliteTaskStore {
-    async fn insert(&self, t: NewTask, now_ms: i64, first_poll_at: i64) -> Result<Task, StoreError> {
-        let id = new_id();
-        sqlx::query(
-            "INSERT INTO tasks (id, user_id, user_name, domain_id, project_id, region, kind, summary, params,
-                cloud_task_id, status, created_at, updated_at, next_poll_at, sealed_token, token_expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'running', ?11, ?11, ?12, ?13, ?14)",
+    async fn begin(&self, t: NewTask, key: &str, now_ms: i64, claim_until: i64) -> Result<Begun, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let reopened: Option<String> = if t.retry {
+            sqlx::query_scalar(
+                "SELECT id FROM tasks WHERE domain_id = ? AND user_id = ? AND project_id = ? AND kind = ?
+                   AND cloud_task_id = ? ORDER BY created_at DESC LIMIT 1",
+            )
+            .bind(&t.owner.domain_id)
+            .bind(&t.owner.user_id)
+            .bind(&t.owner.project_id)
+            .bind(t.kind.as_str())
+            .bind(&t.cloud_task_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(failed)?
+        } else {
+            None
+        };
+        let id = reopened.clone().unwrap_or_else(new_id);
+        // The key first: a second request with it finds it taken and answers the first's row.
+        let taken = sqlx::query(
+            "INSERT INTO task_keys (domain_id, user_id, key, task_id, created_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT DO NOTHING",
         )
-        .bind(&id)
-        .bind(&t.owner.user_id)
-        .bind(&t.owner.user_name)
         .bind(&t.owner.domain_id)
-        .bind(&t.owner.project_id)
-        .bind(&t.owner.region)
-        .bind(t.kind.as_str())
-        .bind(&t.summary)
-        .bind(&t.params)
-        .bind(&t.cloud_task_id)
+        .bind(&t.owner.user_id)
+        .bind(key)
+        .bind(&id)
         .bind(now_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?
+        .rows_affected()
+            == 0;
+        if taken {
+            tx.rollback().await.map_err(failed)?;
+            let first: String = sqlx::query_scalar(
+                "SELECT task_id FROM task_keys WHERE domain_id = ? AND user_id = ? AND key = ?",
+            )
+            .bind(&t.owner.domain_id)
+            .bind(&t.owner.user_id)
+            .bind(key)
+            .fetch_one(&self.pool)
+            .await
+            .map_err(failed)?;
+            let task = self.get(&first).await?;
+            return task.map(Begun::Again).ok_or_else(|| StoreError("a key's task was pruned".into()));
+        }
+        if reopened.is_some() {
+            sqlx::query(
+                "UPDATE tasks SET status = 'creating', failure = NULL, note = NULL, finished_at = NULL,
+                    sealed_token = ?, token_expires_at = ?, next_poll_at = ?, poll_errors = 0, clock_from = ?,
+                    updated_at = ?
+                 WHERE id = ?",
+            )
+            .bind(&t.sealed_token)
+            .bind(t.token_expires_at)
+            .bind(claim_until)
+            .bind(now_ms)
+            .bind(now_ms)
+            .bind(&id)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        } else {
+            sqlx::query(
+                "INSERT INTO tasks (id, user_id, user_name, domain_id, project_id, region, kind, summary, params,
+                    cloud_task_id, status, created_at, clock_from, updated_at, next_poll_at, sealed_token,
+                    token_expires_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'creating', ?11, ?11, ?11, ?12, ?13, ?14)",
+            )
+            .bind(&id)
+            .bind(&t.owner.user_id)
+            .bind(&t.owner.user_name)
+            .bind(&t.owner.domain_id)
+            .bind(&t.owner.project_id)
+            .bind(&t.owner.region)
+            .bind(t.kind.as_str())
+            .bind(&t.summary)
+            .bind(&t.params)
+            .bind(&t.cloud_task_id)
+            .bind(now_ms)
+            .bind(claim_until)
+            .bind(&t.sealed_token)
+            .bind(t.token_expires_at)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)?;
+        let task = self.get(&id).await?.ok_or_else(|| StoreError("the new task vanished".into()))?;
+        Ok(Begun::New(task))
+    }
+
+    async fn started(
+        &self,
+        id: &str,
+        cloud_task_id: &str,
+        export_ref: Option<&str>,
+        now_ms: i64,
+        first_poll_at: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(&format!(
+            "UPDATE tasks SET status = 'running', cloud_task_id = ?, export_ref = ?, note = NULL, next_poll_at = ?,
+                updated_at = ?
+             WHERE id = ? AND {ACTIVE}"
+        ))
+        .bind(cloud_task_id)
+        .bind(export_ref)
         .bind(first_poll_at)
-        .bind(&t.sealed_token)
-        .bind(t.token_expires_at)
+        .bind(now_ms)
+        .bind(id)
         .execute(&self.pool)
         .await
         .map_err(failed)?;
-        self.get(&id).await?.ok_or_else(|| StoreError("the new task vanished".into()))
+        Ok(())
+    }
+
+    async fn unclear(&self, id: &str, note: &str, now_ms: i64, check_at: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE tasks SET status = 'checking', note = ?, next_poll_at = ?, updated_at = ?
+             WHERE id = ? AND status = 'creating'",
+        )
+        .bind(note)
+        .bind(check_at)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok(())
+    }
+
+    async fn abandon(&self, id: &str, retry: bool, now_ms: i64) -> Result<(), StoreError> {
+        if retry {
+            sqlx::query(
+                "UPDATE tasks SET status = 'running', next_poll_at = ?, updated_at = ? WHERE id = ? AND status = 'creating'",
+            )
+            .bind(now_ms)
+            .bind(now_ms)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        sqlx::query("DELETE FROM task_keys WHERE task_id = ?")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        sqlx::query("DELETE FROM tasks WHERE id = ? AND status = 'creating'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        tx.commit().await.map_err(failed)
     }
 
     async fn get(&self, id: &str) -> Result<Option<Task>, StoreError> {
@@ -169,9 +309,9 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError> {
-        let rows: Vec<TaskRow> = sqlx::query_as(
-            "SELECT * FROM tasks WHERE status = 'running' AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?",
-        )
+        let rows: Vec<TaskRow> = sqlx::query_as(&format!(
+            "SELECT * FROM tasks WHERE {ACTIVE} AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?"
+        ))
         .bind(now_ms)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -181,7 +321,7 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn next_due(&self) -> Result<Option<i64>, StoreError> {
-        sqlx::query_scalar("SELECT MIN(next_poll_at) FROM tasks WHERE status = 'running'")
+        sqlx::query_scalar(&format!("SELECT MIN(next_poll_at) FROM tasks WHERE {ACTIVE}"))
             .fetch_one(&self.pool)
             .await
             .map_err(failed)
@@ -192,7 +332,7 @@ impl TaskStore for SqliteTaskStore {
             Progress::Pending { next_poll_at, note, error } => sqlx::query(
                 "UPDATE tasks SET next_poll_at = ?, note = ?, polls = polls + 1,
                     poll_errors = CASE WHEN ? THEN poll_errors + 1 ELSE 0 END, updated_at = ?
-                 WHERE id = ? AND status = 'running'",
+                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
             )
             .bind(next_poll_at)
             .bind(note)
@@ -202,7 +342,7 @@ impl TaskStore for SqliteTaskStore {
             Progress::Succeeded { file_id, file_name } => sqlx::query(
                 "UPDATE tasks SET status = 'success', file_id = ?, file_name = ?, note = NULL, polls = polls + 1,
                     finished_at = ?, updated_at = ?, sealed_token = NULL
-                 WHERE id = ? AND status = 'running'",
+                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
             )
             .bind(file_id)
             .bind(file_name)
@@ -211,9 +351,18 @@ impl TaskStore for SqliteTaskStore {
             Progress::Failed { reason } => sqlx::query(
                 "UPDATE tasks SET status = 'failure', failure = ?, note = NULL, polls = polls + 1,
                     finished_at = ?, updated_at = ?, sealed_token = NULL
-                 WHERE id = ? AND status = 'running'",
+                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
             )
             .bind(reason)
+            .bind(now_ms)
+            .bind(now_ms),
+            Progress::Found { cloud_task_id, export_ref } => sqlx::query(
+                "UPDATE tasks SET status = 'running', cloud_task_id = ?, export_ref = ?, note = NULL,
+                    poll_errors = 0, polls = polls + 1, next_poll_at = ?, updated_at = ?
+                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
+            )
+            .bind(cloud_task_id)
+            .bind(export_ref)
             .bind(now_ms)
             .bind(now_ms),
         };
@@ -222,15 +371,52 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE tasks SET next_poll_at = MAX(next_poll_at, ?) WHERE id = ? AND status = 'running'",
-        )
+        sqlx::query(&format!(
+            "UPDATE tasks SET next_poll_at = MAX(next_poll_at, ?) WHERE id = ? AND {ACTIVE}"
+        ))
         .bind(at)
         .bind(id)
         .execute(&self.pool)
         .await
         .map_err(failed)?;
         Ok(())
+    }
+
+    async fn claimed(
+        &self,
+        domain_id: &str,
+        project_id: &str,
+        kind: TaskKind,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query_scalar(
+            "SELECT cloud_task_id FROM tasks WHERE domain_id = ? AND project_id = ? AND kind = ? AND cloud_task_id <> ''",
+        )
+        .bind(domain_id)
+        .bind(project_id)
+        .bind(kind.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)
+    }
+
+    async fn active_on(
+        &self,
+        domain_id: &str,
+        project_id: &str,
+        kind: TaskKind,
+        cloud_task_id: &str,
+    ) -> Result<Vec<Task>, StoreError> {
+        let rows: Vec<TaskRow> = sqlx::query_as(&format!(
+            "SELECT * FROM tasks WHERE domain_id = ? AND project_id = ? AND kind = ? AND cloud_task_id = ? AND {ACTIVE}"
+        ))
+        .bind(domain_id)
+        .bind(project_id)
+        .bind(kind.as_str())
+        .bind(cloud_task_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(failed)?;
+        tasks(rows)
     }
 
     async fn refresh_credentials(
@@ -243,7 +429,8 @@ impl TaskStore for SqliteTaskStore {
         let done = sqlx::query(
             "UPDATE tasks SET sealed_token = ?1, token_expires_at = ?2, next_poll_at = MIN(next_poll_at, ?3),
                 note = NULL, updated_at = ?3
-             WHERE status = 'running' AND domain_id = ?4 AND user_id = ?5 AND project_id = ?6",
+             WHERE status IN ('creating', 'checking', 'running') AND domain_id = ?4 AND user_id = ?5
+               AND project_id = ?6",
         )
         .bind(sealed_token)
         .bind(token_expires_at)
@@ -266,33 +453,34 @@ impl TaskStore for SqliteTaskStore {
         Ok(())
     }
 
-    async fn reopen(
-        &self,
-        owner: &Owner,
-        cloud_task_id: &str,
-        sealed_token: &str,
-        token_expires_at: i64,
-        now_ms: i64,
-        next_poll_at: i64,
-    ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "UPDATE tasks SET status = 'running', failure = NULL, note = NULL, finished_at = NULL,
-                sealed_token = ?, token_expires_at = ?, next_poll_at = ?, poll_errors = 0, updated_at = ?
-             WHERE domain_id = ? AND user_id = ? AND project_id = ? AND cloud_task_id = ?
-               AND kind IN ('cluster_scan', 'iac_scan')",
-        )
-        .bind(sealed_token)
-        .bind(token_expires_at)
-        .bind(next_poll_at)
-        .bind(now_ms)
-        .bind(&owner.domain_id)
-        .bind(&owner.user_id)
-        .bind(&owner.project_id)
-        .bind(cloud_task_id)
+    async fn drop_credentials(&self, domain_id: &str, user_id: &str, note: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query(&format!(
+            "UPDATE tasks SET sealed_token = NULL, note = ? WHERE domain_id = ? AND user_id = ? AND {ACTIVE}"
+        ))
+        .bind(note)
+        .bind(domain_id)
+        .bind(user_id)
         .execute(&self.pool)
         .await
         .map_err(failed)?;
-        Ok(done.rows_affected() > 0)
+        Ok(done.rows_affected())
+    }
+
+    async fn prune(&self, before_ms: i64) -> Result<u64, StoreError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        let gone = sqlx::query("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?")
+            .bind(before_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?
+            .rows_affected();
+        sqlx::query("DELETE FROM task_keys WHERE created_at < ? OR task_id NOT IN (SELECT id FROM tasks)")
+            .bind(before_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(failed)?;
+        tx.commit().await.map_err(failed)?;
+        Ok(gone)
     }
 }
 
@@ -345,18 +533,115 @@ mod tests {
             kind,
             summary: "s".into(),
             params: "{}".into(),
-            cloud_task_id: "t".into(),
+            cloud_task_id: String::new(),
+            retry: false,
             sealed_token: "sealed".into(),
             token_expires_at: 10,
         }
     }
 
+    /// A task the cloud took at `now`, first polled at `poll_at`.
+    async fn insert(s: &SqliteTaskStore, task: NewTask, now: i64, poll_at: i64) -> Task {
+        let key = format!("key-{:x}", rand::random::<u64>());
+        let Begun::New(t) = s.begin(task, &key, now, now + 50).await.unwrap() else { panic!("a fresh key") };
+        s.started(&t.id, "t", None, now, poll_at).await.unwrap();
+        s.get(&t.id).await.unwrap().unwrap()
+    }
+
+    #[tokio::test]
+    async fn one_key_one_row_and_a_refused_intent_goes() {
+        let s = store().await;
+        let Begun::New(first) =
+            s.begin(new_task("u1", TaskKind::ClusterScan), "k-123456", 1, 60).await.unwrap()
+        else {
+            panic!("first use of the key")
+        };
+        assert_eq!((first.status, first.next_poll_at), (TaskStatus::Creating, 60), "due when the claim ends");
+        let Begun::Again(again) =
+            s.begin(new_task("u1", TaskKind::ClusterScan), "k-123456", 2, 70).await.unwrap()
+        else {
+            panic!("the same key answers the same row")
+        };
+        assert_eq!(again.id, first.id);
+        assert!(
+            matches!(
+                s.begin(new_task("u2", TaskKind::ClusterScan), "k-123456", 2, 70).await.unwrap(),
+                Begun::New(_)
+            ),
+            "keys are per user"
+        );
+
+        s.unclear(&first.id, "checking", 3, 10).await.unwrap();
+        let checking = s.get(&first.id).await.unwrap().unwrap();
+        assert_eq!((checking.status, checking.next_poll_at), (TaskStatus::Checking, 10));
+        assert_eq!(s.due(10, 10).await.unwrap().len(), 1, "the tracker looks it up");
+        s.record(&first.id, Progress::Found { cloud_task_id: "c1".into(), export_ref: None }, 11)
+            .await
+            .unwrap();
+        let found = s.get(&first.id).await.unwrap().unwrap();
+        assert_eq!((found.status, found.cloud_task_id.as_str()), (TaskStatus::Running, "c1"));
+        assert_eq!(s.claimed("d", "p", TaskKind::ClusterScan).await.unwrap(), vec!["c1".to_string()]);
+
+        let Begun::New(refused) =
+            s.begin(new_task("u1", TaskKind::IacScan), "k-refused", 5, 60).await.unwrap()
+        else {
+            panic!("fresh key")
+        };
+        s.abandon(&refused.id, false, 6).await.unwrap();
+        assert!(s.get(&refused.id).await.unwrap().is_none());
+        assert!(
+            matches!(
+                s.begin(new_task("u1", TaskKind::IacScan), "k-refused", 7, 60).await.unwrap(),
+                Begun::New(_)
+            ),
+            "a refused create frees its key for the corrected form"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_retry_reopens_its_row_and_restarts_the_clock() {
+        let s = store().await;
+        let t = insert(&s, new_task("u1", TaskKind::ClusterScan), 1, 5).await;
+        s.record(&t.id, Progress::Failed { reason: "1 of 2 failed".into() }, 9).await.unwrap();
+        let retry =
+            NewTask { cloud_task_id: "t".into(), retry: true, ..new_task("u1", TaskKind::ClusterScan) };
+        let Begun::New(again) = s.begin(retry.clone(), "k-retry-1", 100, 150).await.unwrap() else {
+            panic!()
+        };
+        assert_eq!(again.id, t.id, "the same row runs again");
+        assert_eq!((again.status, again.clock_from, again.failure), (TaskStatus::Creating, 100, None));
+        s.abandon(&again.id, true, 120).await.unwrap();
+        let back = s.get(&t.id).await.unwrap().unwrap();
+        assert_eq!(
+            (back.status, back.next_poll_at),
+            (TaskStatus::Running, 120),
+            "a refused retry is read again"
+        );
+        let other = NewTask { cloud_task_id: "console-task".into(), ..retry };
+        let Begun::New(made) = s.begin(other, "k-retry-2", 200, 250).await.unwrap() else { panic!() };
+        assert_ne!(made.id, t.id, "a task started elsewhere gets a row of its own");
+    }
+
+    #[tokio::test]
+    async fn prune_removes_old_finished_rows_and_their_keys() {
+        let s = store().await;
+        let old = insert(&s, new_task("u1", TaskKind::HssContainers), 1, 5).await;
+        s.record(&old.id, Progress::Failed { reason: "x".into() }, 10).await.unwrap();
+        let running = insert(&s, new_task("u1", TaskKind::HssContainers), 2, 5).await;
+        assert_eq!(s.prune(1_000).await.unwrap(), 1);
+        assert!(s.get(&old.id).await.unwrap().is_none());
+        assert!(s.get(&running.id).await.unwrap().is_some(), "active rows stay whatever their age");
+        let keys: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM task_keys").fetch_one(&s.pool).await.unwrap();
+        assert_eq!(keys, 0, "keys older than the cut go too");
+    }
+
     #[tokio::test]
     async fn lists_newest_first_with_filters_and_tracks_progress() {
         let s = store().await;
-        let a = s.insert(new_task("u1", TaskKind::HssContainers), 1, 100).await.unwrap();
-        let b = s.insert(new_task("u1", TaskKind::DscResults), 2, 200).await.unwrap();
-        s.insert(new_task("u2", TaskKind::DscResults), 3, 300).await.unwrap();
+        let a = insert(&s, new_task("u1", TaskKind::HssContainers), 1, 100).await;
+        let b = insert(&s, new_task("u1", TaskKind::DscResults), 2, 200).await;
+        insert(&s, new_task("u2", TaskKind::DscResults), 3, 300).await;
         let q = HistoryFilter { limit: Some(10), ..Default::default() };
         let (rows, total) = s.list("d", "u1", &q).await.unwrap();
         assert_eq!((total, rows[0].id.as_str(), rows[1].id.as_str()), (2, b.id.as_str(), a.id.as_str()));

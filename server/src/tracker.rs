@@ -1,17 +1,25 @@
-//! The background tracker: follows every running task until it succeeds or fails, for all
-//! users at once, whatever the number of open pages (pages read the history, never the cloud).
-//! It only schedules: what to ask the cloud for each kind of task is `app::ssr::tasks::check`.
+//! The background tracker: follows every active task until it succeeds or fails, for all users
+//! at once, whatever the number of open pages (pages read the history, never the cloud). It
+//! only schedules: what to ask the cloud for each kind of task is `app::ssr::follow`.
 //!
-//! The database is the queue: each running task carries its next poll time, so a restart picks
-//! up where the last process stopped. HSS allows 5 calls a minute per user per API; the tracker
-//! spaces one user's status calls to one API by `spacing` (12 s = 5 a minute), however many
-//! tasks that user has running, and backs off when the cloud throttles or fails anyway.
+//! The database is the queue: each active task carries its next look, so a restart picks up
+//! where the last process stopped. Each poll starts when it is due, in a long-lived set of
+//! futures, with its own short timeout and no transport retries (the tracker has its own
+//! back-off), and at most `per_service` polls of one service at once: one API that hangs delays
+//! nobody else's tracking by more than a poll's timeout. A poll first moves its row's next look
+//! past its timeout, so a row in flight is not taken again (and a crashed poll is retried).
+//!
+//! HSS allows 5 calls a minute per user per API; the tracker spaces one user's status calls to
+//! one API by `spacing` (12 s = 5 a minute), however many tasks that user has running, and
+//! backs off when the cloud throttles or fails anyway. Rows whose create answer was lost
+//! (`checking`, or `creating` past the request's claim) are looked up in the cloud first.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
 
-use app::ssr::follow::check;
+use app::dto::tasks::TaskStatus;
+use app::ssr::follow::{check, reconcile};
 use app::ssr::tasks::{Progress, Task};
 use app::ssr::{now_ms, Portal};
 use cloud::CloudError;
@@ -27,10 +35,15 @@ pub struct TrackerConfig {
     pub max_interval: Duration,
     /// Longest wait after failures.
     pub max_backoff: Duration,
-    /// A task with no final status after this long is recorded as failed.
+    /// A task with no final status this long after its create (or its latest retry) is
+    /// recorded as failed.
     pub give_up_after: Duration,
-    /// Status calls in flight at once, across users.
-    pub concurrency: usize,
+    /// Status calls of one service in flight at once, across users.
+    pub per_service: usize,
+    /// One poll's limit, its cloud call included.
+    pub poll_timeout: Duration,
+    /// Finished rows older than this are removed.
+    pub retention: Duration,
 }
 
 impl Default for TrackerConfig {
@@ -41,7 +54,9 @@ impl Default for TrackerConfig {
             max_interval: Duration::from_secs(60),
             max_backoff: Duration::from_secs(300),
             give_up_after: Duration::from_secs(24 * 3600),
-            concurrency: 8,
+            per_service: 8,
+            poll_timeout: Duration::from_secs(10),
+            retention: Duration::from_secs(90 * 24 * 3600),
         }
     }
 }
@@ -56,13 +71,24 @@ impl Drop for TrackerHandle {
 }
 
 pub fn spawn(portal: Arc<Portal>, config: TrackerConfig) -> TrackerHandle {
-    TrackerHandle(tokio::spawn(Tracker { portal, config, slots: HashMap::new() }.run()))
+    let tracker = Tracker {
+        portal,
+        config,
+        slots: HashMap::new(),
+        in_flight: HashSet::new(),
+        busy: HashMap::new(),
+        polls: JoinSet::new(),
+        pruned_at: 0,
+    };
+    TrackerHandle(tokio::spawn(tracker.run()))
 }
 
 /// Checks the database at least this often even when nothing woke the tracker.
 const IDLE_CHECK_MS: i64 = 30_000;
-/// Running tasks taken per round.
+/// Due tasks read at once.
 const ROUND: u32 = 200;
+/// How often finished rows past their retention are removed.
+const PRUNE_EVERY_MS: i64 = 3_600_000;
 
 pub const NOTE_SIGN_IN: &str =
     "Waiting for you to sign in again: the sign-in that started this task has expired.";
@@ -72,6 +98,12 @@ struct Tracker {
     config: TrackerConfig,
     /// When each (user, API) may make its next status call, epoch ms.
     slots: HashMap<(String, &'static str), i64>,
+    /// Rows whose poll runs now.
+    in_flight: HashSet<String>,
+    /// Polls running per service.
+    busy: HashMap<&'static str, usize>,
+    polls: JoinSet<Outcome>,
+    pruned_at: i64,
 }
 
 fn ms(d: Duration) -> i64 {
@@ -87,6 +119,7 @@ fn spacing(config: &TrackerConfig, task: &Task) -> Duration {
 /// What a poll asks of the user's next slot besides the normal spacing.
 struct Outcome {
     id: String,
+    service: &'static str,
     progress: Progress,
     /// The cloud or the client limiter said to hold off this user's calls until then.
     hold_until: Option<i64>,
@@ -95,31 +128,65 @@ struct Outcome {
     spacing: Duration,
 }
 
+/// The service a status API belongs to (its name's prefix): the unit of the concurrency cap.
+fn service_of(task: &Task) -> &'static str {
+    let name = task.kind.status_api().name;
+    name.split('_').next().unwrap_or(name)
+}
+
 impl Tracker {
     async fn run(mut self) {
         tracing::info!("task tracker started");
         loop {
+            let capped = self.start_due().await;
+            self.prune().await;
             let now = now_ms();
-            match self.portal.tasks.due(now, ROUND).await {
-                Ok(due) if !due.is_empty() => self.round(due).await,
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "tracker could not read the running tasks"),
-            }
             let next = self.portal.tasks.next_due().await.ok().flatten();
-            let wait = next.map_or(IDLE_CHECK_MS, |t| (t - now_ms()).clamp(0, IDLE_CHECK_MS)).max(20);
+            let mut wait = next.map_or(IDLE_CHECK_MS, |t| (t - now).clamp(0, IDLE_CHECK_MS)).max(20);
+            if capped {
+                // A finished poll wakes the loop; this only bounds the wait.
+                wait = wait.max(500);
+            }
             self.slots.retain(|_, at| *at > now);
             tokio::select! {
+                Some(done) = self.polls.join_next(), if !self.polls.is_empty() => match done {
+                    Ok(done) => self.finish(done).await,
+                    Err(e) => tracing::error!(error = %e, "a status poll panicked"),
+                },
                 _ = tokio::time::sleep(Duration::from_millis(wait as u64)) => {}
                 _ = self.portal.tracker.notified() => {}
+            }
+            // Everything else that finished meanwhile, without waiting.
+            while let Some(done) = self.polls.try_join_next() {
+                match done {
+                    Ok(done) => self.finish(done).await,
+                    Err(e) => tracing::error!(error = %e, "a status poll panicked"),
+                }
             }
         }
     }
 
-    /// Polls what is due, each user's calls spaced by their slot; the rest waits for its slot.
-    async fn round(&mut self, due: Vec<Task>) {
-        let mut polls = JoinSet::new();
+    /// Starts a poll for every due row whose user slot and service allow it; the rest waits for
+    /// its slot. Says whether any waits only for the service cap.
+    async fn start_due(&mut self) -> bool {
+        let now = now_ms();
+        let due = match self.portal.tasks.due(now, ROUND).await {
+            Ok(due) => due,
+            Err(e) => {
+                tracing::warn!(error = %e, "tracker could not read the active tasks");
+                return false;
+            }
+        };
+        let mut capped = false;
         for task in due {
-            let now = now_ms();
+            if self.in_flight.contains(&task.id) {
+                continue;
+            }
+            let service = service_of(&task);
+            if self.busy.get(service).copied().unwrap_or(0) >= self.config.per_service {
+                capped = true;
+                continue;
+            }
             let key = (task.owner.user_key(), task.kind.status_api().name);
             let slot = self.slots.get(&key).copied().unwrap_or(0);
             if slot > now {
@@ -128,24 +195,27 @@ impl Tracker {
                 }
                 continue;
             }
+            // The row is not due again while its poll runs (nor, after a crash, before the
+            // poll would have timed out).
+            let lease = now + ms(self.config.poll_timeout) + 1_000;
+            if let Err(e) = self.portal.tasks.defer(&task.id, lease).await {
+                tracing::warn!(error = %e, "tracker could not lease a task");
+                continue;
+            }
             self.slots.insert(key.clone(), now + ms(spacing(&self.config, &task)));
-            if polls.len() >= self.config.concurrency {
-                if let Some(Ok(done)) = polls.join_next().await {
-                    self.finish(done).await;
-                }
-            }
+            self.in_flight.insert(task.id.clone());
+            *self.busy.entry(service).or_default() += 1;
             let (portal, config) = (self.portal.clone(), self.config.clone());
-            polls.spawn(async move { poll(&portal, &config, task, key).await });
+            self.polls.spawn(async move { poll(&portal, &config, task, key, service).await });
         }
-        while let Some(done) = polls.join_next().await {
-            match done {
-                Ok(done) => self.finish(done).await,
-                Err(e) => tracing::error!(error = %e, "a status poll panicked"),
-            }
-        }
+        capped
     }
 
     async fn finish(&mut self, done: Outcome) {
+        self.in_flight.remove(&done.id);
+        if let Some(n) = self.busy.get_mut(done.service) {
+            *n = n.saturating_sub(1);
+        }
         // The cloud counts calls as they arrive. A call that was slow to leave (a busy runtime, a
         // slow connection) would arrive closer than `spacing` to the next one if the slot only
         // counted from when it was sent, so the next call also waits a full spacing after this
@@ -156,10 +226,30 @@ impl Tracker {
             tracing::warn!(error = %e, id = %done.id, "tracker could not record a poll");
         }
     }
+
+    /// Removes finished rows past their retention, once an hour.
+    async fn prune(&mut self) {
+        let now = now_ms();
+        if now - self.pruned_at < PRUNE_EVERY_MS {
+            return;
+        }
+        self.pruned_at = now;
+        match self.portal.tasks.prune(now - ms(self.config.retention)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(rows = n, "pruned finished tasks past their retention"),
+            Err(e) => tracing::warn!(error = %e, "could not prune finished tasks"),
+        }
+    }
 }
 
 /// One status call for one task, and what it means.
-async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String, &'static str)) -> Outcome {
+async fn poll(
+    portal: &Portal,
+    config: &TrackerConfig,
+    task: Task,
+    key: (String, &'static str),
+    service: &'static str,
+) -> Outcome {
     let now = now_ms();
     let id = task.id.clone();
     let pending = |after: i64, note: Option<String>, error: bool| Progress::Pending {
@@ -170,13 +260,14 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
     let gap = spacing(config, &task);
     let outcome = |progress, hold_until| Outcome {
         id: id.clone(),
+        service,
         progress,
         hold_until,
         key: key.clone(),
         spacing: gap,
     };
 
-    if now - task.created_at > ms(config.give_up_after) {
+    if now - task.clock_from > ms(config.give_up_after) {
         let reason = format!(
             "No final status from the cloud within {} h; the portal stopped checking.",
             config.give_up_after.as_secs() / 3600
@@ -187,10 +278,20 @@ async fn poll(portal: &Portal, config: &TrackerConfig, task: Task, key: (String,
         // Nothing to call with; a new sign-in of this user hands the task a fresh token.
         return outcome(pending(ms(config.max_backoff), Some(NOTE_SIGN_IN.into()), false), None);
     };
-    let interval = ((now - task.created_at) / 4).clamp(ms(config.min_interval), ms(config.max_interval));
+    let interval = ((now - task.clock_from) / 4).clamp(ms(config.min_interval), ms(config.max_interval));
     let backoff = (ms(config.min_interval) << task.poll_errors.clamp(0, 10)).min(ms(config.max_backoff));
 
-    match check(portal, &caller, &task).await {
+    let lost_answer = matches!(task.status, TaskStatus::Creating | TaskStatus::Checking);
+    let looked = tokio::time::timeout(config.poll_timeout, async {
+        if lost_answer {
+            reconcile(portal, &caller, &task).await.map(Some)
+        } else {
+            check(portal, &caller, &task).await
+        }
+    })
+    .await
+    .unwrap_or(Err(CloudError::Timeout { service }));
+    match looked {
         Ok(Some(done)) => outcome(done, None),
         Ok(None) => outcome(pending(interval, None, false), None),
         Err(e) => {

@@ -1,5 +1,6 @@
-//! Exports: `/api/exports/*`. The create calls take JSON (nested forms); the rest take plain
-//! form fields like every other server function.
+//! Exports: `/api/exports/*`. The create calls take JSON (nested forms) and the idempotency key
+//! the form was given when it was shown (the same key never makes a second export); the rest
+//! take plain form fields like every other server function.
 
 use cloud::model::dsc::ScanJob;
 use leptos::prelude::*;
@@ -53,16 +54,22 @@ pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppErr
 }
 
 #[server(endpoint = "exports/containers", input = Json, output = Answer)]
-pub async fn export_containers(input: ContainerExportInput) -> Result<Created, AppError> {
-    crate::ssr::exports::export_containers(input).await
+pub async fn export_containers(
+    input: ContainerExportInput,
+    idempotency_key: String,
+) -> Result<Created, AppError> {
+    crate::ssr::exports::export_containers(input, idempotency_key).await
 }
 
 #[server(endpoint = "exports/local_vuls", input = Json, output = Answer)]
-pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, AppError> {
-    crate::ssr::exports::export_local_vuls(input).await
+pub async fn export_local_vuls(
+    input: LocalVulExportInput,
+    idempotency_key: String,
+) -> Result<Created, AppError> {
+    crate::ssr::exports::export_local_vuls(input, idempotency_key).await
 }
 
 #[server(endpoint = "exports/dsc", input = Json, output = Answer)]
-pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
-    crate::ssr::exports::export_dsc(input).await
+pub async fn export_dsc(input: DscExportInput, idempotency_key: String) -> Result<Created, AppError> {
+    crate::ssr::exports::export_dsc(input, idempotency_key).await
 }

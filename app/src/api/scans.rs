@@ -23,13 +23,16 @@ pub async fn scan_clusters(
 }
 
 #[server(endpoint = "scans/start_cluster_scan", input = Json, output = Answer)]
-pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppError> {
-    crate::ssr::scans::start_cluster_scan(input).await
+pub async fn start_cluster_scan(
+    input: ClusterScanInput,
+    idempotency_key: String,
+) -> Result<Created, AppError> {
+    crate::ssr::scans::start_cluster_scan(input, idempotency_key).await
 }
 
 #[server(endpoint = "scans/start_iac_scan", input = Json, output = Answer)]
-pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
-    crate::ssr::scans::start_iac_scan(input).await
+pub async fn start_iac_scan(input: IacScanInput, idempotency_key: String) -> Result<Created, AppError> {
+    crate::ssr::scans::start_iac_scan(input, idempotency_key).await
 }
 
 /// Files for an IaC scan, sent on to HSS as multipart.
@@ -66,6 +69,6 @@ pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetai
 }
 
 #[server(endpoint = "scans/retry", input = Json, output = Answer)]
-pub async fn retry_scan(input: RetryInput) -> Result<(), AppError> {
-    crate::ssr::scans::retry_scan(input).await
+pub async fn retry_scan(input: RetryInput, idempotency_key: String) -> Result<(), AppError> {
+    crate::ssr::scans::retry_scan(input, idempotency_key).await
 }

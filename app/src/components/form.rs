@@ -242,3 +242,42 @@ mod tests {
         assert_eq!(number("export_size", "1e3").unwrap_err().field.as_deref(), Some("export_size"));
     }
 }
+
+/// A create form's idempotency key: made when the form is shown and sent with every submit, so
+/// a submit whose answer was lost, sent again, finds the task the first one made instead of
+/// making a second. A new key is made once the portal answered with a task.
+#[derive(Clone, Copy)]
+pub struct FormKey(RwSignal<String>);
+
+impl FormKey {
+    pub fn new() -> Self {
+        Self(RwSignal::new(fresh_key()))
+    }
+
+    /// The key to send now.
+    pub fn current(self) -> String {
+        self.0.get_untracked()
+    }
+
+    /// The portal answered with a task: the next submit is another one.
+    pub fn renew(self) {
+        self.0.set(fresh_key());
+    }
+}
+
+impl Default for FormKey {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// 104 random bits as hex. Not a secret: it only tells one submit from another of one user.
+fn fresh_key() -> String {
+    #[cfg(feature = "hydrate")]
+    let (a, b) = (js_sys::Math::random(), js_sys::Math::random());
+    // Rendered on the server the key is never sent: the browser makes its own on hydration.
+    #[cfg(not(feature = "hydrate"))]
+    let (a, b) = (0.5, 0.25);
+    let bits = |x: f64| (x * (1u64 << 52) as f64) as u64;
+    format!("{:013x}{:013x}", bits(a), bits(b))
+}

@@ -43,7 +43,7 @@ pub fn live_history(filter: Memo<HistoryFilter>) -> LiveHistory {
                 let running = page
                     .get_untracked()
                     .and_then(Result::ok)
-                    .is_some_and(|p| p.rows.iter().any(|r| r.status == TaskStatus::Running));
+                    .is_some_and(|p| p.rows.iter().any(|r| r.status.active()));
                 if running && tick % POLL_SECS == 0 {
                     version.update(|v| *v += 1);
                 }
@@ -61,7 +61,7 @@ pub fn live_history(filter: Memo<HistoryFilter>) -> LiveHistory {
 
 fn status_badge(row: &HistoryRow) -> impl IntoView {
     let class = match row.status {
-        TaskStatus::Running => "badge running",
+        TaskStatus::Creating | TaskStatus::Checking | TaskStatus::Running => "badge running",
         TaskStatus::Success => "badge on",
         TaskStatus::Failure => "badge failed",
     };

@@ -13,8 +13,19 @@ cloud::wire_enum! {
 }
 
 cloud::wire_enum! {
-    /// Where a task stands, as the portal last saw it.
-    TaskStatus { Running => "running", Success => "success", Failure => "failure" }
+    /// Where a task stands, as the portal last saw it. `creating`: the create call is on its way;
+    /// `checking`: its answer was lost and the portal is finding out whether the cloud made it.
+    TaskStatus {
+        Creating => "creating", Checking => "checking", Running => "running", Success => "success",
+        Failure => "failure",
+    }
+}
+
+impl TaskStatus {
+    /// Not final yet: pages keep following it.
+    pub fn active(self) -> bool {
+        !matches!(self, TaskStatus::Success | TaskStatus::Failure)
+    }
 }
 
 impl TaskKind {

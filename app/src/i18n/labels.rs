@@ -69,5 +69,8 @@ labels! {
         HssContainers => KindHssContainers, HssLocalVuls => KindHssLocalVuls, DscResults => KindDscResults,
         ClusterScan => KindClusterScan, IacScan => KindIacScan,
     }
-    RowStatus { Running => StatusRunning, Success => StatusSuccess, Failure => StatusFailure }
+    RowStatus {
+        Creating => StatusCreating, Checking => StatusChecking, Running => StatusRunning, Success => StatusSuccess,
+        Failure => StatusFailure,
+    }
 }

@@ -24,7 +24,9 @@ pub fn from_cloud(e: CloudError) -> AppError {
             retry_after_secs: Some(retry_after.as_secs().max(1)),
             ..AppError::new(ErrorKind::Throttled, e.to_string())
         },
-        CloudError::Timeout { service } | CloudError::Transport { service, .. } => {
+        CloudError::Timeout { service }
+        | CloudError::Transport { service, .. }
+        | CloudError::Unreachable { service, .. } => {
             tracing::warn!(error = %e, "cloud unreachable");
             AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))
         }

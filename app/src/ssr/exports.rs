@@ -10,8 +10,9 @@ use cloud::{Caller, CloudError};
 
 use super::cache::{all_pages, clusters, page_of, CacheKey};
 use super::identity::Owner;
+use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
-use super::tasks::{record_created, Progress, StatusApi, Task};
+use super::tasks::{Progress, StatusApi, Task};
 use super::{from_cloud, store_failed, Portal};
 use crate::dto::exports::*;
 use crate::dto::tasks::{Created, TaskKind};
@@ -141,12 +142,16 @@ pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppErr
     })
 }
 
-pub async fn export_containers(input: ContainerExportInput) -> Result<Created, AppError> {
+pub async fn export_containers(input: ContainerExportInput, key: String) -> Result<Created, AppError> {
     let input = input.normalised();
     input.validate()?;
     let s = signed_in().await?;
-    let started =
-        s.portal.cloud.hss_export_containers(&s.caller, &input.export()).await.map_err(from_cloud)?;
+    let create = async {
+        let started = s.portal.cloud.hss_export_containers(&s.caller, &input.export()).await?;
+        Ok(Started { cloud_task_id: started.task_id, export_ref: None, record_total_num: None })
+    };
+    let created =
+        create_once(&s, TaskKind::HssContainers, &key, input.summary(), &input, Target::New, create).await?;
     // The column set is remembered once the cloud took it.
     if let Ok(columns) = serde_json::to_string(&input.columns) {
         let user = s.auth.owner().user_key();
@@ -154,43 +159,47 @@ pub async fn export_containers(input: ContainerExportInput) -> Result<Created, A
             tracing::warn!(error = %e, "could not remember the column set");
         }
     }
-    let row =
-        record_created(&s.portal, &s.auth, TaskKind::HssContainers, input.summary(), &input, started.task_id)
-            .await?;
-    Ok(Created { row, record_total_num: None })
+    Ok(created)
 }
 
-pub async fn export_local_vuls(input: LocalVulExportInput) -> Result<Created, AppError> {
+pub async fn export_local_vuls(input: LocalVulExportInput, key: String) -> Result<Created, AppError> {
     let input = input.normalised();
     input.validate()?;
     let s = signed_in().await?;
-    let started = s
-        .portal
-        .cloud
-        .hss_export_local_vulnerabilities(&s.caller, &input.export())
-        .await
-        .map_err(from_cloud)?;
-    let row =
-        record_created(&s.portal, &s.auth, TaskKind::HssLocalVuls, input.summary(), &input, started.task_id)
-            .await?;
-    Ok(Created { row, record_total_num: Some(started.record_total_num) })
+    let create = async {
+        let started = s.portal.cloud.hss_export_local_vulnerabilities(&s.caller, &input.export()).await?;
+        Ok(Started {
+            cloud_task_id: started.task_id,
+            export_ref: None,
+            record_total_num: Some(started.record_total_num),
+        })
+    };
+    create_once(&s, TaskKind::HssLocalVuls, &key, input.summary(), &input, Target::New, create).await
 }
 
-pub async fn export_dsc(input: DscExportInput) -> Result<Created, AppError> {
+/// DSC keeps one export per scan job: a second export of a job while one of the portal's runs is
+/// refused (`Target::Job`), or the first user's file would be replaced under them.
+pub async fn export_dsc(input: DscExportInput, key: String) -> Result<Created, AppError> {
     let input = input.normalised();
     input.validate()?;
     let s = signed_in().await?;
-    let state = s
-        .portal
-        .cloud
-        .dsc_create_export(&s.caller, &input.job_id, &input.export())
+    let (portal, caller) = (&s.portal, &s.caller);
+    let summary = input.summary(&input.job_id);
+    let create = async {
+        // DSC may answer 200 or 201, with the export's state or an empty body: the status call
+        // then says which export started (its start time tells it from later ones).
+        let state = match portal.cloud.dsc_create_export(caller, &input.job_id, &input.export()).await? {
+            Some(state) if !state.start_time.is_empty() => state,
+            _ => portal.cloud.dsc_export_status(caller, &input.job_id).await?,
+        };
+        Ok(Started {
+            cloud_task_id: input.job_id.clone(),
+            export_ref: Some(state.start_time).filter(|t| !t.is_empty()),
+            record_total_num: None,
+        })
+    };
+    create_once(&s, TaskKind::DscResults, &key, summary, &input, Target::Job(input.job_id.clone()), create)
         .await
-        .map_err(from_cloud)?;
-    let job_name = if state.job_name.is_empty() { input.job_id.clone() } else { state.job_name.clone() };
-    let summary = input.summary(&job_name);
-    let row = record_created(&s.portal, &s.auth, TaskKind::DscResults, summary, &input, input.job_id.clone())
-        .await?;
-    Ok(Created { row, record_total_num: None })
 }
 
 /// The status API an export's poll spends.
@@ -203,9 +212,12 @@ pub fn status_api(kind: TaskKind) -> StatusApi {
 
 /// Where an export stands: `None` while it runs.
 pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Option<Progress>, CloudError> {
-    let cloud = &portal.cloud;
+    let cloud = &portal.poll_cloud;
     if task.kind == TaskKind::DscResults {
         let s = cloud.dsc_export_status(caller, &task.cloud_task_id).await?;
+        if task.export_ref.as_deref().is_some_and(|r| r != s.start_time) {
+            return Ok(Some(Progress::Failed { reason: DSC_REPLACED.into() }));
+        }
         return Ok(match s.status {
             ExportStatus::Finished => Some(Progress::Succeeded {
                 file_id: None,
@@ -232,10 +244,53 @@ pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Opti
     })
 }
 
+/// A create whose answer was lost. DSC: the job's export is ours when it started after the
+/// intent and no other row follows it. HSS offers no list of exports, so a lost HSS export
+/// cannot be found: the row says so and the user may start again.
+pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<Progress, CloudError> {
+    if task.kind != TaskKind::DscResults {
+        return Ok(Progress::Failed { reason: HSS_EXPORT_LOST.into() });
+    }
+    let s = portal.poll_cloud.dsc_export_status(caller, &task.cloud_task_id).await?;
+    let started = s.start_time.parse::<i64>().ok();
+    let mine = started.is_some_and(|t| t >= task.created_at - super::scans::CLOCK_SLACK_MS);
+    let others = portal
+        .tasks
+        .active_on(&task.owner.domain_id, &task.owner.project_id, TaskKind::DscResults, &task.cloud_task_id)
+        .await
+        .map_err(|e| CloudError::Transport { service: "portal", message: e.to_string() })?;
+    let taken = others.iter().any(|o| o.id != task.id && o.export_ref.as_deref() == Some(&s.start_time));
+    Ok(if mine && !taken {
+        Progress::Found { cloud_task_id: task.cloud_task_id.clone(), export_ref: Some(s.start_time) }
+    } else {
+        Progress::Failed { reason: super::scans::NOT_CREATED.into() }
+    })
+}
+
+pub const DSC_REPLACED: &str =
+    "A later export of this scan job replaced this one in DSC (DSC keeps one export per job). Start it again.";
+
+pub const HSS_EXPORT_LOST: &str =
+    "HSS did not confirm this export and offers no list of exports to look it up, \
+     so the portal cannot follow it. Start it again if you need the file.";
+
 /// A finished export's file, streamed from the cloud.
 pub async fn fetch_file(portal: &Portal, caller: &Caller, task: &Task) -> Result<Download, CloudError> {
     let cloud = &portal.cloud;
     if task.kind == TaskKind::DscResults {
+        // The job's export now may be a later one (another user's, unmasked): only the file of
+        // the export this row started is handed out.
+        let s = cloud.dsc_export_status(caller, &task.cloud_task_id).await?;
+        let file_matches = task.file_name.as_deref().is_none_or(|f| f == s.file_name);
+        if task.export_ref.as_deref() != Some(s.start_time.as_str()) || !file_matches {
+            return Err(CloudError::Api {
+                service: "dsc",
+                status: 410,
+                code: "PORTAL.REPLACED".into(),
+                message: DSC_REPLACED.into(),
+                request_id: None,
+            });
+        }
         let url = cloud.dsc_download_url(caller, &task.cloud_task_id).await?;
         return cloud.dsc_fetch_export(caller, &url).await;
     }

@@ -18,6 +18,17 @@ impl TaskKind {
     }
 }
 
+/// Finds out whether a create whose answer was lost made a task: `Found` follows it from now,
+/// `Failed` says it was not made (or, for HSS exports, cannot be found).
+pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<Progress, CloudError> {
+    match task.kind {
+        TaskKind::HssContainers | TaskKind::HssLocalVuls | TaskKind::DscResults => {
+            exports::reconcile(portal, caller, task).await
+        }
+        TaskKind::ClusterScan | TaskKind::IacScan => scans::reconcile(portal, caller, task).await,
+    }
+}
+
 /// Asks the cloud where a task stands: `None` while it runs. The per-kind calls sit beside
 /// their create calls.
 pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Option<Progress>, CloudError> {

@@ -33,6 +33,7 @@ impl Owner {
             region: self.region.clone(),
             project_id: self.project_id.clone(),
             credentials: cloud::Credentials::Token(vault.open(sealed_token)?),
+            user: Some(self.user_key()),
         })
     }
 }

@@ -9,6 +9,7 @@ pub mod csp;
 pub mod exports;
 pub mod follow;
 pub mod identity;
+pub mod intent;
 pub mod masking;
 pub mod scans;
 pub mod session;
@@ -31,6 +32,9 @@ pub struct AppState {
 /// The portal's long-lived services.
 pub struct Portal {
     pub cloud: cloud::CloudClient,
+    /// The same client (pool, limiter) as the tracker's polls use it: a short timeout and no
+    /// retries, since the tracker backs off on its own.
+    pub poll_cloud: cloud::CloudClient,
     pub vault: vault::TokenVault,
     /// Demo mode (the cloud is the in-process emulator) and its sign-in data.
     pub demo: Option<crate::dto::DemoLogin>,

@@ -13,9 +13,10 @@ use cloud::{Caller, CloudError};
 
 use super::cache::{clusters, page_of, CacheKey, SNAPSHOT_TTL};
 use super::identity::Owner;
+use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
-use super::tasks::{record_created, Progress, StatusApi, Task, FIRST_POLL_MS};
-use super::{from_cloud, now_ms, Portal};
+use super::tasks::{Progress, StatusApi, Task};
+use super::{from_cloud, Portal};
 use crate::dto::scans::*;
 use crate::dto::tasks::{Created, TaskKind};
 use crate::error::{AppError, ErrorKind};
@@ -45,23 +46,22 @@ pub async fn scan_clusters(
     Ok(ClusterPage { clusters, total: total as u32 })
 }
 
-pub async fn start_cluster_scan(input: ClusterScanInput) -> Result<Created, AppError> {
+pub async fn start_cluster_scan(input: ClusterScanInput, key: String) -> Result<Created, AppError> {
     input.validate()?;
     let s = signed_in().await?;
-    let started = s.portal.cloud.hss_create_task(&s.caller, &input.task()).await.map_err(from_cloud)?;
-    let row =
-        record_created(&s.portal, &s.auth, TaskKind::ClusterScan, input.summary(), &input, started.task_id)
-            .await?;
-    Ok(Created { row, record_total_num: None })
+    let create = async { created(s.portal.cloud.hss_create_task(&s.caller, &input.task()).await?) };
+    create_once(&s, TaskKind::ClusterScan, &key, input.summary(), &input, Target::New, create).await
 }
 
-pub async fn start_iac_scan(input: IacScanInput) -> Result<Created, AppError> {
+pub async fn start_iac_scan(input: IacScanInput, key: String) -> Result<Created, AppError> {
     input.validate()?;
     let s = signed_in().await?;
-    let started = s.portal.cloud.hss_create_task(&s.caller, &input.task()).await.map_err(from_cloud)?;
-    let row = record_created(&s.portal, &s.auth, TaskKind::IacScan, input.summary(), &input, started.task_id)
-        .await?;
-    Ok(Created { row, record_total_num: None })
+    let create = async { created(s.portal.cloud.hss_create_task(&s.caller, &input.task()).await?) };
+    create_once(&s, TaskKind::IacScan, &key, input.summary(), &input, Target::New, create).await
+}
+
+fn created(task: cloud::hss::TaskId) -> Result<Started, CloudError> {
+    Ok(Started { cloud_task_id: task.task_id, export_ref: None, record_total_num: None })
 }
 
 /// Forwards checked files to HSS's upload API.
@@ -131,14 +131,14 @@ pub async fn scan_tasks(filter: TaskFilter, refresh: bool) -> Result<TaskPage, A
 
 /// One task's snapshot, read from the cloud.
 async fn read_task(
-    portal: &Portal,
+    cloud: &cloud::CloudClient,
     caller: &Caller,
     kind: TaskType,
     task_id: &str,
 ) -> Result<TaskList, CloudError> {
     let mut q = TaskQuery::new(kind);
     q.task_id = Some(task_id.to_string());
-    portal.cloud.hss_list_tasks(caller, &q).await
+    cloud.hss_list_tasks(caller, &q).await
 }
 
 pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetail, AppError> {
@@ -148,7 +148,7 @@ pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetai
     let key = snapshot_key(&s.auth.owner(), task_type, &task_id);
     let cache = &portal.scan_cache;
     let found = cache
-        .get(key.clone(), false, read_task(portal, caller, task_type, &task_id))
+        .get(key.clone(), false, read_task(&portal.cloud, caller, task_type, &task_id))
         .await
         .map_err(from_cloud)?;
     let task = found
@@ -169,32 +169,21 @@ pub async fn scan_task(task_type: TaskType, task_id: String) -> Result<TaskDetai
     })
 }
 
-pub async fn retry_scan(input: RetryInput) -> Result<(), AppError> {
+/// Retries a cluster scan's failed items. The task's history row (made here if the task was
+/// started elsewhere) runs again with its give-up clock restarted, and pages see fresh answers.
+pub async fn retry_scan(input: RetryInput, key: String) -> Result<(), AppError> {
     input.validate()?;
     let s = signed_in().await?;
     let portal = &s.portal;
-    portal.cloud.hss_retry_task(&s.caller, &input.task_id, &input.retry()).await.map_err(from_cloud)?;
-    // The task runs again: its history row (if the portal started it) is followed again, and
-    // pages see fresh answers.
-    let owner = s.auth.owner();
-    portal.scan_cache.forget(&owner);
-    let now = now_ms();
-    let reopened = portal
-        .tasks
-        .reopen(
-            &owner,
-            &input.task_id,
-            &s.auth.sealed_token,
-            s.auth.token_expires_at,
-            now,
-            now + FIRST_POLL_MS,
-        )
-        .await;
-    match reopened {
-        Ok(true) => portal.tracker.notify_one(),
-        Ok(false) => {}
-        Err(e) => tracing::warn!(error = %e, "could not reopen the retried task's history"),
-    }
+    let summary = format!("Retry of cluster scan {}", input.task_id);
+    let retry = async {
+        portal.cloud.hss_retry_task(&s.caller, &input.task_id, &input.retry()).await?;
+        Ok(Started { cloud_task_id: input.task_id.clone(), export_ref: None, record_total_num: None })
+    };
+    let target = Target::Retry(input.task_id.clone());
+    let done = create_once(&s, TaskKind::ClusterScan, &key, summary, &input, target, retry).await;
+    portal.scan_cache.forget(&s.auth.owner());
+    done?;
     tracing::info!(user = %s.auth.user_name, task = %input.task_id, "scan retried");
     Ok(())
 }
@@ -204,11 +193,62 @@ pub async fn retry_scan(input: RetryInput) -> Result<(), AppError> {
 /// handed what was read, so it need not ask the cloud itself.
 pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Option<Progress>, CloudError> {
     let kind = if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
-    let list = read_task(portal, caller, kind, &task.cloud_task_id).await?;
+    let list = read_task(&portal.poll_cloud, caller, kind, &task.cloud_task_id).await?;
     let progress = scan_progress(list.data_list.first());
     portal.scan_cache.put(snapshot_key(&task.owner, kind, &task.cloud_task_id), list, SNAPSHOT_TTL);
     Ok(progress)
 }
+
+/// How far apart the portal's and the cloud's clocks may be when a lost create is looked up.
+pub const CLOCK_SLACK_MS: i64 = 60_000;
+
+/// A create whose answer was lost: the task is looked up among the project's tasks of its type
+/// created since the intent, with the same scan items (cluster scans) or file type (IaC), and
+/// not followed by another row; the earliest such is ours. None: HSS did not create it. A retry
+/// knows its task already.
+pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<Progress, CloudError> {
+    if !task.cloud_task_id.is_empty() {
+        return Ok(Progress::Found { cloud_task_id: task.cloud_task_id.clone(), export_ref: None });
+    }
+    let kind = if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
+    let mut q = TaskQuery::new(kind).sorted(Some(cloud::hss::SortDir::Asc));
+    q.limit = 200;
+    q.start_create_time = Some(task.created_at - CLOCK_SLACK_MS);
+    let list = portal.poll_cloud.hss_list_tasks(caller, &q).await?;
+    let claimed = portal
+        .tasks
+        .claimed(&task.owner.domain_id, &task.owner.project_id, task.kind)
+        .await
+        .map_err(|e| CloudError::Transport { service: "portal", message: e.to_string() })?;
+    let same_items = |t: &cloud::hss::Task| match task.kind {
+        TaskKind::ClusterScan => {
+            let wanted = serde_json::from_str::<ClusterScanInput>(&task.params).map(|i| i.scan_types).ok();
+            let mut has = t.cluster_scan_info.as_ref().map(|i| i.scan_type_list.clone()).unwrap_or_default();
+            has.sort();
+            wanted.map(|mut w| {
+                w.sort();
+                w == has
+            }) != Some(false)
+        }
+        _ => {
+            let wanted = serde_json::from_str::<IacScanInput>(&task.params).map(|i| i.file_type).ok();
+            wanted.is_none() || t.iac_scan_info.as_ref().and_then(|i| i.file_type) == wanted
+        }
+    };
+    let found = list
+        .data_list
+        .iter()
+        .filter(|t| !claimed.contains(&t.task_id) && same_items(t))
+        .min_by_key(|t| t.start_time);
+    Ok(match found {
+        Some(t) => Progress::Found { cloud_task_id: t.task_id.clone(), export_ref: None },
+        None => Progress::Failed { reason: NOT_CREATED.into() },
+    })
+}
+
+/// A lost create the cloud turned out not to have made.
+pub const NOT_CREATED: &str =
+    "The cloud did not create this task (its answer was lost, and it is not in the cloud's list). Start it again.";
 
 fn scan_progress(task: Option<&cloud::hss::Task>) -> Option<Progress> {
     let Some(t) = task else {

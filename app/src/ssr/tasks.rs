@@ -20,32 +20,7 @@ pub const FIRST_POLL_MS: i64 = 3_000;
 /// for a day and say so when the cloud has dropped it sooner.
 pub const FILE_RETENTION_MS: i64 = 24 * 3600 * 1000;
 
-/// Records a task just created in the cloud for the signed-in user and wakes the tracker.
-pub async fn record_created(
-    portal: &Portal,
-    auth: &SessionAuth,
-    kind: TaskKind,
-    summary: String,
-    params: &impl serde::Serialize,
-    cloud_task_id: String,
-) -> Result<HistoryRow, AppError> {
-    let now = now_ms();
-    let task = NewTask {
-        owner: auth.owner(),
-        kind,
-        summary,
-        params: serde_json::to_string(params).unwrap_or_default(),
-        cloud_task_id,
-        sealed_token: auth.sealed_token.clone(),
-        token_expires_at: auth.token_expires_at,
-    };
-    let task = portal.tasks.insert(task, now, now + FIRST_POLL_MS).await.map_err(store_failed)?;
-    portal.tracker.notify_one();
-    tracing::info!(user = %auth.user_name, kind = kind.as_str(), id = %task.id, "task created");
-    Ok(task.row(now))
-}
-
-/// A task just created in the cloud.
+/// A task about to be created in the cloud (its intent row).
 #[derive(Clone, Debug)]
 pub struct NewTask {
     pub owner: Owner,
@@ -53,8 +28,11 @@ pub struct NewTask {
     pub summary: String,
     /// The form as sent, as JSON, to show or repeat later.
     pub params: String,
-    /// HSS's `task_id`, or DSC's `job_id` (DSC tracks exports per job).
+    /// HSS's `task_id`, or DSC's `job_id` (DSC tracks exports per job); empty until the cloud
+    /// answers, except for DSC (the job is known before) and retries (the task exists).
     pub cloud_task_id: String,
+    /// A retry: the task's row (if the portal has one) runs again instead of a new row.
+    pub retry: bool,
     /// The creator's token, sealed by the vault, so the tracker can poll while no page is open.
     pub sealed_token: String,
     /// Unix seconds; the tracker stops using the token then.
@@ -69,6 +47,8 @@ pub struct Task {
     pub summary: String,
     pub params: String,
     pub cloud_task_id: String,
+    /// What identifies a DSC export among its job's exports: the start time the cloud gave it.
+    pub export_ref: Option<String>,
     pub status: TaskStatus,
     pub failure: Option<String>,
     pub note: Option<String>,
@@ -76,6 +56,8 @@ pub struct Task {
     pub file_name: Option<String>,
     /// Epoch milliseconds, like every time below.
     pub created_at: i64,
+    /// When the give-up clock started: the create, or the latest retry.
+    pub clock_from: i64,
     pub finished_at: Option<i64>,
     pub next_poll_at: i64,
     pub polls: i64,
@@ -108,7 +90,9 @@ impl Task {
             created_at: self.created_at,
             finished_at: self.finished_at,
             downloadable: self.downloadable(now_ms),
-            href: self.kind.task_href(&self.cloud_task_id),
+            href: (!self.cloud_task_id.is_empty())
+                .then(|| self.kind.task_href(&self.cloud_task_id))
+                .flatten(),
         }
     }
 
@@ -136,6 +120,20 @@ pub enum Progress {
     Failed {
         reason: String,
     },
+    /// A create whose answer was lost turned out to exist in the cloud: follow it from now.
+    Found {
+        cloud_task_id: String,
+        export_ref: Option<String>,
+    },
+}
+
+/// What writing an intent found.
+#[derive(Clone, Debug)]
+pub enum Begun {
+    /// A new row: go ahead with the cloud call.
+    New(Task),
+    /// The key was used before: this is the row it made; no second cloud call.
+    Again(Task),
 }
 
 /// The cloud API a kind's status poll spends, for the tracker's per-user rate slots.
@@ -154,7 +152,31 @@ pub struct StoreError(pub String);
 
 #[async_trait]
 pub trait TaskStore: Send + Sync {
-    async fn insert(&self, task: NewTask, now_ms: i64, first_poll_at: i64) -> Result<Task, StoreError>;
+    /// Writes the intent of a create before the cloud call: a `creating` row (or, for a retry,
+    /// the task's row taken back to `creating`), owned by the request until `claim_until`, under
+    /// the user's idempotency key. The same key again answers the row it made.
+    async fn begin(
+        &self,
+        task: NewTask,
+        key: &str,
+        now_ms: i64,
+        claim_until: i64,
+    ) -> Result<Begun, StoreError>;
+    /// The cloud took the create (or the retry): the row runs, with the cloud's id.
+    async fn started(
+        &self,
+        id: &str,
+        cloud_task_id: &str,
+        export_ref: Option<&str>,
+        now_ms: i64,
+        first_poll_at: i64,
+    ) -> Result<(), StoreError>;
+    /// The create's answer was lost: the tracker finds out at `check_at`.
+    async fn unclear(&self, id: &str, note: &str, now_ms: i64, check_at: i64) -> Result<(), StoreError>;
+    /// The cloud clearly refused the create: the intent goes, key and all (the form may be sent
+    /// again once corrected). A refused retry leaves its row to the tracker, which reads the
+    /// task's real state.
+    async fn abandon(&self, id: &str, retry: bool, now_ms: i64) -> Result<(), StoreError>;
     async fn get(&self, id: &str) -> Result<Option<Task>, StoreError>;
     /// One user's tasks, newest first, and how many match.
     async fn list(
@@ -163,16 +185,31 @@ pub trait TaskStore: Send + Sync {
         user_id: &str,
         filter: &HistoryFilter,
     ) -> Result<(Vec<Task>, u64), StoreError>;
-    /// Running tasks whose next poll is due, oldest due first.
+    /// Active tasks whose next look is due, oldest due first.
     async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError>;
-    /// When the next running task is due, if any is.
+    /// When the next active task is due, if any is.
     async fn next_due(&self) -> Result<Option<i64>, StoreError>;
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError>;
-    /// Moves a running task's next poll to `at` without counting a poll (its user's slot is
-    /// taken).
+    /// Moves an active task's next poll to `at` without counting a poll.
     async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError>;
-    /// A new sign-in of the same user in the same project: running tasks use the fresh token
-    /// and are polled again at once.
+    /// Cloud ids of a kind that rows in a project already follow (a found task is never
+    /// claimed twice).
+    async fn claimed(
+        &self,
+        domain_id: &str,
+        project_id: &str,
+        kind: TaskKind,
+    ) -> Result<Vec<String>, StoreError>;
+    /// Active tasks of a kind on one cloud id in a project (a DSC job's running export).
+    async fn active_on(
+        &self,
+        domain_id: &str,
+        project_id: &str,
+        kind: TaskKind,
+        cloud_task_id: &str,
+    ) -> Result<Vec<Task>, StoreError>;
+    /// A new sign-in of the same user in the same project: active tasks use the fresh token and
+    /// are polled again at once.
     async fn refresh_credentials(
         &self,
         owner: &Owner,
@@ -180,18 +217,12 @@ pub trait TaskStore: Send + Sync {
         token_expires_at: i64,
         now_ms: i64,
     ) -> Result<u64, StoreError>;
+    /// Sign-out without following: the user's active tasks drop their token and wait for the
+    /// next sign-in.
+    async fn drop_credentials(&self, domain_id: &str, user_id: &str, note: &str) -> Result<u64, StoreError>;
     async fn mark_file_gone(&self, id: &str) -> Result<(), StoreError>;
-    /// A retried scan runs again: its row (if the portal started the task) goes back to
-    /// running, with the retrying user's token. Says whether there was such a row.
-    async fn reopen(
-        &self,
-        owner: &Owner,
-        cloud_task_id: &str,
-        sealed_token: &str,
-        token_expires_at: i64,
-        now_ms: i64,
-        next_poll_at: i64,
-    ) -> Result<bool, StoreError>;
+    /// Removes finished rows (and used keys) older than `before`; says how many rows went.
+    async fn prune(&self, before_ms: i64) -> Result<u64, StoreError>;
 }
 
 /// What a user keeps between visits (the container export's column set).

@@ -34,6 +34,7 @@ pub async fn token_caller(client: &CloudClient, user: &str, password: &str) -> C
         region: "cn-north-4".into(),
         project_id: CN_NORTH_4.into(),
         credentials: Credentials::Token(issued.token),
+        user: Some(format!("secportal-demo/{user}")),
     }
 }
 
@@ -59,5 +60,6 @@ pub fn aksk(ak: &str, sk: &str) -> Caller {
             secret_key: Secret::new(sk),
             security_token: None,
         }),
+        user: None,
     }
 }

@@ -49,7 +49,11 @@ async fn export_follow_and_fetch_the_xlsx() {
         mask: Some(true),
         ..Default::default()
     };
-    let started = client.dsc_create_export(&caller, &job.id, &export).await.unwrap();
+    let started = client
+        .dsc_create_export(&caller, &job.id, &export)
+        .await
+        .unwrap()
+        .expect("the emulator answers with the state");
     assert_eq!(started.status, ExportStatus::Running);
     assert!(started.file_name.ends_with(".xlsx"));
     // Not ready yet: no URL.

@@ -121,6 +121,7 @@ async fn temporary_keys_sign_with_their_security_token() {
         region: "cn-north-4".into(),
         project_id,
         credentials: cloud::Credentials::AkSk(temp.keys.clone()),
+        user: None,
     };
     let stats = client.hss_task_statistics(&caller, cloud::hss::TaskType::ClusterScan).await.unwrap();
     assert_eq!(stats.total_num, 0);

@@ -74,12 +74,13 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
     });
     let clusters = Resource::new(|| (), |_| cluster_names());
     let create = ServerAction::<ExportContainers>::new();
-    started.follow(create.value(), errors);
+    let key = FormKey::new();
+    started.follow(create.value(), errors, key);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = passes(errors, draft.with_untracked(Draft::input)) {
-            create.dispatch(ExportContainers { input });
+            create.dispatch(ExportContainers { input, idempotency_key: key.current() });
         }
     };
     view! {

@@ -80,7 +80,8 @@ pub fn DscForm(started: Started) -> impl IntoView {
     });
     let preview = ServerAction::<DscPreview>::new();
     let create = ServerAction::<ExportDsc>::new();
-    started.follow(create.value(), errors);
+    let key = FormKey::new();
+    started.follow(create.value(), errors, key);
     Effect::new(move |_| {
         if let Some(Err(e)) = preview.value().get() {
             errors.set(Some(e));
@@ -90,7 +91,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = checked() {
-            create.dispatch(ExportDsc { input });
+            create.dispatch(ExportDsc { input, idempotency_key: key.current() });
         }
     };
     view! {

@@ -91,11 +91,12 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
     keep_draft("secportal.draft.images", draft);
     let errors: FormErrors = RwSignal::new(None);
     let create = ServerAction::<ExportLocalVuls>::new();
-    started.follow(create.value(), errors);
+    let key = FormKey::new();
+    started.follow(create.value(), errors, key);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if let Some(input) = passes(errors, draft.with_untracked(Draft::input)) {
-            create.dispatch(ExportLocalVuls { input });
+            create.dispatch(ExportLocalVuls { input, idempotency_key: key.current() });
         }
     };
     let all = move || draft.with(|d| d.operate_all);

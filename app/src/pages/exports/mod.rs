@@ -10,7 +10,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::error_box::ErrorBox;
-use crate::components::form::FormErrors;
+use crate::components::form::{FormErrors, FormKey};
 use crate::components::task_table::{live_history, LiveHistory, TaskTable};
 use crate::dto::tasks::{Created, HistoryFilter};
 use crate::error::AppError;
@@ -27,7 +27,7 @@ pub struct Started {
 impl Started {
     /// Follows a create action: on success a notice and a fresh list; on failure the error
     /// under its field, or above the form when it names none.
-    fn follow<S>(self, value: S, errors: FormErrors)
+    fn follow<S>(self, value: S, errors: FormErrors, key: FormKey)
     where
         S: Get<Value = Option<Result<Created, AppError>>> + Send + Sync + 'static,
     {
@@ -38,6 +38,7 @@ impl Started {
                     None => t(Key::ExportStarted).to_string(),
                 };
                 self.notice.set(Some(notice));
+                key.renew();
                 self.general.set(None);
                 errors.set(None);
                 self.live.version.update(|v| *v += 1);

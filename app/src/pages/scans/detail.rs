@@ -13,7 +13,7 @@ use leptos_router::hooks::use_params_map;
 use super::{progress, time_left, title};
 use crate::api::scans::{scan_task, RetryScan};
 use crate::components::error_box::ErrorBox;
-use crate::components::form::{FieldError, FormErrors};
+use crate::components::form::{FieldError, FormErrors, FormKey};
 use crate::components::time::show_time;
 use crate::dto::scans::{counters, RetryInput};
 use crate::i18n::{t, tf, Key, Label};
@@ -171,6 +171,13 @@ fn RetryPanel(
     retry: ServerAction<RetryScan>,
 ) -> impl IntoView {
     let types = RwSignal::new(BTreeSet::<ScanType>::new());
+    // A retry the portal confirmed makes the next press another retry.
+    let key = FormKey::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = retry.value().get() {
+            key.renew();
+        }
+    });
     let send = move |all_failed: bool| {
         let input = RetryInput {
             task_id: task_id.clone(),
@@ -180,7 +187,7 @@ fn RetryPanel(
         };
         match input.validate() {
             Ok(()) => {
-                retry.dispatch(RetryScan { input });
+                retry.dispatch(RetryScan { input, idempotency_key: key.current() });
             }
             Err(e) => errors.set(Some(e)),
         }

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_navigate;
 
 use crate::api::scans::{scan_clusters, StartClusterScan};
 use crate::components::error_box::ErrorBox;
-use crate::components::form::{keep_draft, passes, FieldError, FormErrors};
+use crate::components::form::{keep_draft, passes, FieldError, FormErrors, FormKey};
 use crate::components::picker::{Pick, Picker, PickerQuery};
 use crate::dto::scans::{ClusterRow, ClusterScanInput, Unscannable, CLUSTER_PAGE_SIZE, CREATED_RESOURCES};
 use crate::error::AppError;
@@ -55,10 +55,12 @@ pub fn NewClusterScanPage() -> impl IntoView {
     let errors: FormErrors = RwSignal::new(None);
     let general = RwSignal::new(None::<AppError>);
     let start = ServerAction::<StartClusterScan>::new();
+    let key = FormKey::new();
     let navigate = use_navigate();
     Effect::new(move |_| match start.value().get() {
         Some(Ok(created)) => {
             draft.set(Draft::default());
+            key.renew();
             if let Some(href) = created.row.href {
                 navigate(&href, Default::default());
             }
@@ -72,7 +74,7 @@ pub fn NewClusterScanPage() -> impl IntoView {
         let input = draft.with_untracked(Draft::input);
         if let Some(input) = passes(errors, input.validate().map(|()| input)) {
             general.set(None);
-            start.dispatch(StartClusterScan { input });
+            start.dispatch(StartClusterScan { input, idempotency_key: key.current() });
         }
     };
     let all = move || draft.with(|d| d.all_clusters);

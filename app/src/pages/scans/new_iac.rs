@@ -11,7 +11,7 @@ use leptos_router::hooks::use_navigate;
 use super::files::{read_all, Picked};
 use crate::api::scans::{iac_files, start_iac_scan, upload_iac_files};
 use crate::components::error_box::ErrorBox;
-use crate::components::form::{FieldError, FormErrors};
+use crate::components::form::{FieldError, FormErrors, FormKey};
 use crate::components::time::show_time;
 use crate::dto::scans::{check_files, IacScanInput};
 use crate::error::AppError;
@@ -34,6 +34,7 @@ pub fn NewIacScanPage() -> impl IntoView {
     let errors: FormErrors = RwSignal::new(None);
     let general = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
+    let key = FormKey::new();
     let navigate = use_navigate();
 
     let add = move |_files: wasm_bindgen_or_unit::Files| {
@@ -81,13 +82,15 @@ pub fn NewIacScanPage() -> impl IntoView {
                     let uploaded = upload_iac_files(kind, texts).await?;
                     ids.extend(uploaded.into_iter().map(|u| u.file_id));
                 }
-                let created = start_iac_scan(IacScanInput { file_type: kind, file_ids: ids }).await?;
+                let created =
+                    start_iac_scan(IacScanInput { file_type: kind, file_ids: ids }, key.current()).await?;
                 Ok(created.row.href)
             }
             .await;
             busy.set(false);
             match outcome {
                 Ok(href) => {
+                    key.renew();
                     picked.set(Vec::new());
                     earlier.set(BTreeMap::new());
                     if let Some(href) = href {
