@@ -26,6 +26,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/_emulator/export-padding", post(export_padding))
         .route("/_emulator/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
+        .route("/_emulator/created", get(created))
 }
 
 /// Injects a failure into matching calls.
@@ -56,6 +57,11 @@ pub struct FaultRule {
     /// Cut the connection instead of answering.
     #[serde(default)]
     pub drop_connection: bool,
+    /// Run the service first, so what the call asked for is done (a task created), and only
+    /// then fail the answer (`drop_connection` or `status`): the client cannot tell whether
+    /// its call took effect.
+    #[serde(default)]
+    pub commit: bool,
     /// Apply this many times, then retire; forever when absent.
     #[serde(default)]
     pub times: Option<u32>,
@@ -67,6 +73,17 @@ fn any() -> String {
 
 fn always() -> f64 {
     1.0
+}
+
+/// A task or export an API call created.
+#[derive(Clone, Debug, Serialize)]
+pub struct CreatedTask {
+    /// `hss_export`, `hss_task` or `dsc_export`.
+    pub kind: &'static str,
+    pub project_id: String,
+    /// The task id; for DSC, `job_id@start_time`.
+    pub id: String,
+    pub at_ms: i64,
 }
 
 /// A request the emulator received, for tests to inspect.
@@ -127,6 +144,11 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
     let resp = match fault {
         None => next.run(req).await,
         Some(rule) => {
+            let mut pending = Some((next, req));
+            let committed = match pending.take_if(|_| rule.commit) {
+                Some((next, req)) => Some(next.run(req).await),
+                None => None,
+            };
             if rule.latency_ms > 0 {
                 tokio::time::sleep(Duration::from_millis(rule.latency_ms)).await;
             }
@@ -145,7 +167,11 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
                 let msg = rule.error_msg.clone().unwrap_or_else(|| "fault injected by the emulator".into());
                 (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
             } else {
-                next.run(req).await
+                match (committed, pending) {
+                    (Some(resp), _) => resp,
+                    (None, Some((next, req))) => next.run(req).await,
+                    (None, None) => unreachable!("the request is either run or pending"),
+                }
             }
         }
     };
@@ -233,6 +259,10 @@ async fn clear_faults(State(emu): State<Arc<Emulator>>) -> StatusCode {
 
 async fn requests(State(emu): State<Arc<Emulator>>) -> Json<Vec<LoggedRequest>> {
     Json(emu.requests())
+}
+
+async fn created(State(emu): State<Arc<Emulator>>) -> Json<Vec<CreatedTask>> {
+    Json(emu.created())
 }
 
 async fn clear_requests(State(emu): State<Arc<Emulator>>) -> StatusCode {

@@ -27,6 +27,59 @@ pub const USERS: &[DemoUser] = &[
     },
 ];
 
+/// More writable users of the same account, for tests that need many users at once (the
+/// sign-in page lists only [`USERS`]).
+pub const TEAM: &[DemoUser] = &[
+    DemoUser {
+        id: "7ea00100000000000000000000000001",
+        name: "team01",
+        password: "team01-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00200000000000000000000000002",
+        name: "team02",
+        password: "team02-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00300000000000000000000000003",
+        name: "team03",
+        password: "team03-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00400000000000000000000000004",
+        name: "team04",
+        password: "team04-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00500000000000000000000000005",
+        name: "team05",
+        password: "team05-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00600000000000000000000000006",
+        name: "team06",
+        password: "team06-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00700000000000000000000000007",
+        name: "team07",
+        password: "team07-pass-1",
+        read_only: false,
+    },
+    DemoUser {
+        id: "7ea00800000000000000000000000008",
+        name: "team08",
+        password: "team08-pass-1",
+        read_only: false,
+    },
+];
+
 pub struct DemoProject {
     pub id: &'static str,
     pub name: &'static str,
@@ -38,7 +91,7 @@ pub const PROJECTS: &[DemoProject] = &[
 ];
 
 pub fn user(name: &str) -> Option<&'static DemoUser> {
-    USERS.iter().find(|u| u.name == name)
+    USERS.iter().chain(TEAM).find(|u| u.name == name)
 }
 
 pub fn project_by_id(id: &str) -> Option<&'static DemoProject> {

@@ -52,6 +52,9 @@ pub struct Emulator {
     export_padding: Mutex<u32>,
     faults: Mutex<Vec<crate::control::FaultRule>>,
     log: Mutex<Vec<crate::control::LoggedRequest>>,
+    /// Every task and export the API calls created, in order (tests count them against the
+    /// portal's history).
+    created: Mutex<Vec<crate::control::CreatedTask>>,
     /// Export tasks by task id.
     exports: Mutex<HashMap<String, ExportTask>>,
     /// How many of the next export tasks will fail (set through the control API).
@@ -75,6 +78,7 @@ impl Emulator {
             calls: Mutex::new(HashMap::new()),
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(Vec::new()),
+            created: Mutex::new(Vec::new()),
             rate_limit: Mutex::new(config.hss_rate_limit),
             rate_window_ms: Mutex::new(60_000),
             export_padding: Mutex::new(0),
@@ -167,6 +171,7 @@ impl Emulator {
         self.calls.lock().expect("calls").clear();
         self.faults.lock().expect("faults").clear();
         self.log.lock().expect("log").clear();
+        self.created.lock().expect("created").clear();
         *self.export_failures.lock().expect("failures") = 0;
         *self.export_padding.lock().expect("padding") = 0;
     }
@@ -246,7 +251,20 @@ impl Emulator {
         None
     }
 
+    /// Notes a task or export an API call created.
+    pub fn record_created(&self, kind: &'static str, project_id: &str, id: String) {
+        let at_ms = crate::timing::now_ms();
+        let entry = crate::control::CreatedTask { kind, project_id: project_id.to_string(), id, at_ms };
+        self.created.lock().expect("created").push(entry);
+    }
+
+    pub fn created(&self) -> Vec<crate::control::CreatedTask> {
+        self.created.lock().expect("created").clone()
+    }
+
     pub fn set_dsc_export(&self, project_id: &str, job_id: &str, export: crate::dsc::DscExport) {
+        let start = export.info["start_time"].as_str().unwrap_or_default();
+        self.record_created("dsc_export", project_id, format!("{job_id}@{start}"));
         self.dsc_exports.lock().expect("dsc exports").insert(crate::dsc::key(project_id, job_id), export);
     }
 

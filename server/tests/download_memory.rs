@@ -41,7 +41,7 @@ async fn a_100_mb_download_streams_in_little_memory() {
     let r = &p.built.router;
     let cookie = sign_in(r).await;
     let body = json!({"input": {"columns": [{"key": "container_name", "title": "Name"}], "export_size": 10}});
-    let (status, created) = call_json(r, "/api/exports/containers", body, &cookie).await;
+    let (status, created) = call_json(r, "/api/exports/containers", keyed(body), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let id = created["row"]["id"].as_str().unwrap();
     assert_eq!(wait_finished(r, &cookie, id, Duration::from_secs(40)).await["status"], "success");

@@ -100,7 +100,13 @@ fn opt_i64(v: &Value, name: &str) -> Result<Option<i64>, Response> {
     }
 }
 
-fn start_task(emu: &Emulator, name: String, file_name: String, entry: (&str, Vec<u8>)) -> String {
+fn start_task(
+    emu: &Emulator,
+    project_id: &str,
+    name: String,
+    file_name: String,
+    entry: (&str, Vec<u8>),
+) -> String {
     let now = now_ms();
     let task = ExportTask {
         task_id: emu.next_id(),
@@ -113,6 +119,7 @@ fn start_task(emu: &Emulator, name: String, file_name: String, entry: (&str, Vec
         padding: emu.export_padding(),
     };
     let id = task.task_id.clone();
+    emu.record_created("hss_export", project_id, id.clone());
     emu.add_export(task);
     id
 }
@@ -190,6 +197,7 @@ pub async fn containers(
     let file = ("container-list.csv", csv(&titles, &rows));
     let task_id = start_task(
         &emu,
+        &project_id,
         format!("container_export_task_{stamp}"),
         format!("hss-container-list-{stamp}.zip"),
         file,
@@ -313,8 +321,13 @@ pub async fn local_vulnerabilities(
     let header: Vec<String> = VUL_COLUMNS.iter().map(|s| s.to_string()).collect();
     let stamp = &emu.next_id()[..8];
     let file = ("local-image-vulnerabilities.csv", csv(&header, &rows));
-    let task_id =
-        start_task(&emu, format!("vul_vul_{stamp}_export_task"), format!("hss-vul-vul-en-{stamp}.zip"), file);
+    let task_id = start_task(
+        &emu,
+        &project_id,
+        format!("vul_vul_{stamp}_export_task"),
+        format!("hss-vul-vul-en-{stamp}.zip"),
+        file,
+    );
     Ok(Json(json!({ "record_total_num": total, "task_id": task_id })).into_response())
 }
 

@@ -296,6 +296,7 @@ pub async fn create(
         task.task_name = format!("iac_scan_{}", &task.task_id[..8]);
     }
     let task_id = task.task_id.clone();
+    emu.record_created("hss_task", &project_id, task_id.clone());
     emu.with_hss_tasks(&project_id, |tasks| tasks.push(task));
     Ok(Json(json!({ "task_id": task_id })).into_response())
 }

@@ -174,7 +174,7 @@ pub async fn call_form(
     (a.status, serde_json::from_str(&a.body).unwrap_or(serde_json::Value::Null))
 }
 
-/// Waits (bounded) until the tracker has seen an export end, and returns its history row.
+/// Waits (bounded) until the tracker has seen a task end, and returns its history row.
 pub async fn wait_finished(
     router: &Router,
     cookie: &str,
@@ -185,7 +185,7 @@ pub async fn wait_finished(
     loop {
         let (status, row) = call_form(router, "/api/exports/status", &[("id", id)], cookie).await;
         assert_eq!(status, StatusCode::OK, "{row}");
-        if row["status"] != "running" {
+        if !matches!(row["status"].as_str(), Some("creating" | "checking" | "running")) {
             return row;
         }
         assert!(std::time::Instant::now() < deadline, "export {id} still running: {row}");
@@ -215,4 +215,10 @@ pub fn zip_first_entry_lines(zip: &[u8]) -> Vec<String> {
     let start = 30 + name_len + extra_len;
     let text = String::from_utf8(zip[start..start + size].to_vec()).unwrap();
     text.trim_start_matches('\u{feff}').lines().map(str::to_string).collect()
+}
+
+/// A create's body with a fresh idempotency key, as a form shown once sends it.
+pub fn keyed(mut body: serde_json::Value) -> serde_json::Value {
+    body["idempotency_key"] = serde_json::Value::String(format!("test-{:032x}", rand::random::<u128>()));
+    body
 }

@@ -30,7 +30,8 @@ async fn container_export_end_to_end_with_remembered_columns() {
     assert_eq!(status, StatusCode::OK, "{defaults}");
     assert_eq!(defaults.as_array().unwrap().len(), 5, "{defaults}");
 
-    let (status, created) = call_json(r, "/api/exports/containers", container_export(7), &cookie).await;
+    let (status, created) =
+        call_json(r, "/api/exports/containers", keyed(container_export(7)), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let id = created["row"]["id"].as_str().unwrap().to_string();
     assert_eq!(created["row"]["status"], "running");
@@ -98,11 +99,12 @@ async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
         ("/api/exports/dsc", json!({"input": {"job_id": "../x"}}), "job_id"),
     ];
     for (path, body, field) in cases {
-        let (status, e) = call_json(r, path, body.clone(), &cookie).await;
+        let (status, e) = call_json(r, path, keyed(body.clone()), &cookie).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path} {body}: {e}");
         assert_eq!(e["field"], field, "{path} {body}: {e}");
     }
-    let (status, e) = call_json(r, "/api/exports/containers", json!({"input": "nonsense"}), &cookie).await;
+    let (status, e) =
+        call_json(r, "/api/exports/containers", keyed(json!({"input": "nonsense"})), &cookie).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{e}");
     let (status, e) =
         call_form(r, "/api/exports/history", &[("filter[offset]", "0"), ("filter[limit]", "7")], &cookie)
@@ -125,7 +127,7 @@ async fn cloud_errors_read_as_what_to_do() {
     let (p, _) = quick_demo().await;
     let r = &p.built.router;
     let auditor = sign_in_as(r, AUDITOR).await;
-    let (status, e) = call_json(r, "/api/exports/containers", container_export(5), &auditor).await;
+    let (status, e) = call_json(r, "/api/exports/containers", keyed(container_export(5)), &auditor).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{e}");
     assert_eq!(e["cloud_code"], "HSS.0013");
     assert!(e["request_id"].as_str().is_some_and(|s| !s.is_empty()), "{e}");
@@ -134,7 +136,7 @@ async fn cloud_errors_read_as_what_to_do() {
     let cookie = sign_in(r).await;
     let mut last = (StatusCode::OK, Value::Null);
     for _ in 0..6 {
-        last = call_json(r, "/api/exports/containers", container_export(1), &cookie).await;
+        last = call_json(r, "/api/exports/containers", keyed(container_export(1)), &cookie).await;
     }
     assert_eq!(last.0, StatusCode::TOO_MANY_REQUESTS, "{}", last.1);
     assert_eq!(last.1["kind"], "Throttled");
@@ -142,7 +144,7 @@ async fn cloud_errors_read_as_what_to_do() {
 
     // Signed out: 401, and the download page offers to sign in again.
     let (status, _) =
-        call_json(r, "/api/exports/containers", container_export(5), "secportal_session=x").await;
+        call_json(r, "/api/exports/containers", keyed(container_export(5)), "secportal_session=x").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
@@ -168,7 +170,7 @@ async fn local_image_vulnerabilities_of_two_chosen_images() {
     assert!(searched["images"].as_array().unwrap().iter().all(|i| i["image_name"] == name), "{searched}");
 
     let body = json!({"input": {"export_size": 1000, "image_ids": ids, "operate_all": false, "vul_ids": []}});
-    let (status, created) = call_json(r, "/api/exports/local_vuls", body, &cookie).await;
+    let (status, created) = call_json(r, "/api/exports/local_vuls", keyed(body), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let expected = with_vuls.iter().map(|i| i["vul_num"].as_i64().unwrap()).sum::<i64>();
     assert_eq!(created["record_total_num"], expected);
@@ -201,7 +203,7 @@ async fn dsc_results_picked_previewed_exported_and_downloaded() {
     let level_name = choices["levels"][0]["security_level_name"].as_str().unwrap();
     assert!(preview["rows"].as_array().unwrap().iter().all(|x| x["security_level_name"] == level_name));
 
-    let (status, created) = call_json(r, "/api/exports/dsc", json!({"input": input}), &cookie).await;
+    let (status, created) = call_json(r, "/api/exports/dsc", keyed(json!({"input": input})), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     let id = created["row"]["id"].as_str().unwrap();
     let row = wait_finished(r, &cookie, id, WITHIN).await;
@@ -220,11 +222,11 @@ async fn history_filters_pages_and_records_failures() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     p.emulator().fail_next_exports(1);
-    let (_, failed) = call_json(r, "/api/exports/containers", container_export(3), &cookie).await;
+    let (_, failed) = call_json(r, "/api/exports/containers", keyed(container_export(3)), &cookie).await;
     let failed_id = failed["row"]["id"].as_str().unwrap().to_string();
-    let (_, ok) = call_json(r, "/api/exports/containers", container_export(3), &cookie).await;
+    let (_, ok) = call_json(r, "/api/exports/containers", keyed(container_export(3)), &cookie).await;
     let body = json!({"input": {"export_size": 10, "operate_all": true}});
-    let (_, vul) = call_json(r, "/api/exports/local_vuls", body, &cookie).await;
+    let (_, vul) = call_json(r, "/api/exports/local_vuls", keyed(body), &cookie).await;
     for id in [&failed_id, ok["row"]["id"].as_str().unwrap(), vul["row"]["id"].as_str().unwrap()] {
         wait_finished(r, &cookie, id, WITHIN).await;
     }

@@ -6,6 +6,7 @@
 mod common;
 
 mod auth;
+mod durable;
 mod exports;
 mod masking;
 mod scans;

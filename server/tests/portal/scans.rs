@@ -50,7 +50,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
         (json!({"scan_types": ["malware"], "all_clusters": true, "confirmed": true}), "scan_types"),
     ] {
         let (status, e) =
-            call_json(r, "/api/scans/start_cluster_scan", json!({"input": input}), &cookie).await;
+            call_json(r, "/api/scans/start_cluster_scan", keyed(json!({"input": input})), &cookie).await;
         assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some(field)), "{input}: {e}");
     }
     assert!(
@@ -61,7 +61,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let input =
         json!({"scan_types": ["cluster_vul", "benchmark"], "cluster_ids": healthy, "confirmed": true});
     let (status, created) =
-        call_json(r, "/api/scans/start_cluster_scan", json!({"input": input}), &cookie).await;
+        call_json(r, "/api/scans/start_cluster_scan", keyed(json!({"input": input})), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{created}");
     assert_eq!(created["row"]["kind"], "cluster_scan");
     assert_eq!(created["row"]["summary"], "2 clusters · Cluster vulnerabilities, Compliance benchmark");
@@ -136,7 +136,8 @@ async fn a_failed_cluster_is_retried() {
         .cluster_id
         .clone();
     let input = json!({"scan_types": ["risk_assessment"], "cluster_ids": [flaky], "confirmed": true});
-    let (_, created) = call_json(r, "/api/scans/start_cluster_scan", json!({"input": input}), &cookie).await;
+    let (_, created) =
+        call_json(r, "/api/scans/start_cluster_scan", keyed(json!({"input": input})), &cookie).await;
     let id = created["row"]["id"].as_str().unwrap().to_string();
     let row = wait_finished(r, &cookie, &id, WITHIN).await;
     assert_eq!(row["status"], "failure", "{row}");
@@ -145,11 +146,12 @@ async fn a_failed_cluster_is_retried() {
     let d = detail(r, &cookie, "cluster_scan", &task_id).await;
     assert_eq!(d["clusters"][0]["scan_detail_list"][0]["failed_reason"], "scan job timed out");
 
-    let (status, e) = call_json(r, "/api/scans/retry", json!({"input": {"task_id": task_id}}), &cookie).await;
+    let (status, e) =
+        call_json(r, "/api/scans/retry", keyed(json!({"input": {"task_id": task_id}})), &cookie).await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("cluster_ids")));
     let retry =
         json!({"input": {"task_id": task_id, "cluster_ids": [flaky], "scan_types": ["risk_assessment"]}});
-    let (status, e) = call_json(r, "/api/scans/retry", retry, &cookie).await;
+    let (status, e) = call_json(r, "/api/scans/retry", keyed(retry), &cookie).await;
     assert_eq!(status, StatusCode::OK, "{e}");
     let (_, again) = call_form(r, "/api/exports/status", &[("id", &id)], &cookie).await;
     assert_eq!(again["status"], "running", "the history follows the retried task");
@@ -187,7 +189,7 @@ async fn iac_files_uploaded_then_scanned() {
     let (status, e) = call_json(
         r,
         "/api/scans/start_iac_scan",
-        json!({"input": {"file_type": "k8s_yaml", "file_ids": []}}),
+        keyed(json!({"input": {"file_type": "k8s_yaml", "file_ids": []}})),
         &cookie,
     )
     .await;
@@ -195,7 +197,7 @@ async fn iac_files_uploaded_then_scanned() {
     let (status, created) = call_json(
         r,
         "/api/scans/start_iac_scan",
-        json!({"input": {"file_type": "k8s_yaml", "file_ids": ids}}),
+        keyed(json!({"input": {"file_type": "k8s_yaml", "file_ids": ids}})),
         &cookie,
     )
     .await;

@@ -29,7 +29,7 @@ fn export() -> serde_json::Value {
 async fn create(r: &axum::Router, cookie: &str, n: usize, gap: Duration) -> Vec<String> {
     let mut ids = Vec::new();
     for _ in 0..n {
-        let (status, created) = call_json(r, "/api/exports/containers", export(), cookie).await;
+        let (status, created) = call_json(r, "/api/exports/containers", keyed(export()), cookie).await;
         assert_eq!(status, StatusCode::OK, "{created}");
         ids.push(created["row"]["id"].as_str().unwrap().to_string());
         tokio::time::sleep(gap).await;
