@@ -78,6 +78,12 @@ pub const TEAM: &[DemoUser] = &[
         password: "team08-pass-1",
         read_only: false,
     },
+    DemoUser {
+        id: "7ea00900000000000000000000000009",
+        name: "team09",
+        password: "team09-pass-1",
+        read_only: false,
+    },
 ];
 
 pub struct DemoProject {

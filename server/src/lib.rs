@@ -94,6 +94,12 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let store = storage::session_store(pool.clone()).await?;
     spawn_expired_session_cleanup(store.clone());
     let tasks = Arc::new(task_store::SqliteTaskStore::new(pool.clone()).await?);
+    // SQLite is one instance's own: creates this process did not start are orphans of a crash.
+    match app::ssr::tasks::TaskStore::release_claims(&*tasks, app::ssr::now_ms()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::warn!(rows = n, "creates interrupted by a stop are looked up in the cloud"),
+        Err(e) => tracing::warn!(error = %e, "could not release interrupted creates"),
+    }
 
     let tracker_config = config.tracker();
     let portal = Portal {

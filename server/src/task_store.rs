@@ -466,6 +466,17 @@ impl TaskStore for SqliteTaskStore {
         Ok(done.rows_affected())
     }
 
+    async fn release_claims(&self, now_ms: i64) -> Result<u64, StoreError> {
+        let done =
+            sqlx::query("UPDATE tasks SET next_poll_at = ? WHERE status = 'creating' AND next_poll_at > ?")
+                .bind(now_ms)
+                .bind(now_ms)
+                .execute(&self.pool)
+                .await
+                .map_err(failed)?;
+        Ok(done.rows_affected())
+    }
+
     async fn prune(&self, before_ms: i64) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let gone = sqlx::query("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?")

@@ -204,8 +204,10 @@ pub const CLOCK_SLACK_MS: i64 = 60_000;
 
 /// A create whose answer was lost: the task is looked up among the project's tasks of its type
 /// created since the intent, with the same scan items (cluster scans) or file type (IaC), and
-/// not followed by another row; the earliest such is ours. None: HSS did not create it. A retry
-/// knows its task already.
+/// not followed by another row; the one created closest to the intent is ours. None: HSS did
+/// not create it. A retry knows its task already. HSS lists a project's tasks without their
+/// creator, so two users' identical scans whose answers were both lost in the same moments may
+/// be attributed to each other; both are still followed, once each.
 pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<Progress, CloudError> {
     if !task.cloud_task_id.is_empty() {
         return Ok(Progress::Found { cloud_task_id: task.cloud_task_id.clone(), export_ref: None });
@@ -235,11 +237,13 @@ pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<
             wanted.is_none() || t.iac_scan_info.as_ref().and_then(|i| i.file_type) == wanted
         }
     };
+    // Ours started after the intent was written; of several, the one closest to it (another
+    // user's identical scan made in the same moments could otherwise be taken for ours).
     let found = list
         .data_list
         .iter()
         .filter(|t| !claimed.contains(&t.task_id) && same_items(t))
-        .min_by_key(|t| t.start_time);
+        .min_by_key(|t| (t.start_time - task.created_at).abs());
     Ok(match found {
         Some(t) => Progress::Found { cloud_task_id: t.task_id.clone(), export_ref: None },
         None => Progress::Failed { reason: NOT_CREATED.into() },

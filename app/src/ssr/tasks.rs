@@ -221,6 +221,9 @@ pub trait TaskStore: Send + Sync {
     /// next sign-in.
     async fn drop_credentials(&self, domain_id: &str, user_id: &str, note: &str) -> Result<u64, StoreError>;
     async fn mark_file_gone(&self, id: &str) -> Result<(), StoreError>;
+    /// At the start of the only instance (embedded mode) no create is in flight, so every
+    /// `creating` row's claim is void: such rows, left by a crash, are looked up at once.
+    async fn release_claims(&self, now_ms: i64) -> Result<u64, StoreError>;
     /// Removes finished rows (and used keys) older than `before`; says how many rows went.
     async fn prune(&self, before_ms: i64) -> Result<u64, StoreError>;
 }

@@ -6,8 +6,10 @@
 mod common;
 
 mod auth;
+mod chaos;
 mod durable;
 mod exports;
+mod kill;
 mod masking;
 mod scans;
 mod tracker;
