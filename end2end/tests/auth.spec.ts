@@ -30,7 +30,10 @@ test("sign in as the demo operator, reload, stay signed in, sign out", async ({ 
   await expect(page.getByRole("heading", { name: "Dashboard" })).toBeVisible();
   await expect(topbar).toContainText("operator");
 
-  await page.getByRole("button", { name: "Sign out" }).click();
+  // Sign-out asks first whether running tasks should still be followed (they are by default).
+  await page.locator("summary", { hasText: "Sign out" }).click();
+  await expect(page.getByLabel(/stop following my running tasks/)).not.toBeChecked();
+  await page.getByRole("button", { name: "Sign out now" }).click();
   await expect(page).toHaveURL(/\/login$/);
   await page.goto("/");
   await expect(page).toHaveURL(/\/login\?next=/);

@@ -37,10 +37,12 @@ pub async fn login_token(
     crate::ssr::auth::login_token(token, region, next).await
 }
 
-/// Ends the session: deletes it on the server and the cookie in the browser.
+/// Ends the session: deletes it on the server and the cookie in the browser. The user's
+/// running tasks keep being followed unless `stop_following` is set (then they wait for the
+/// next sign-in).
 #[server(endpoint = "auth/logout", output = Answer)]
-pub async fn logout() -> Result<(), AppError> {
-    crate::ssr::auth::logout().await
+pub async fn logout(#[server(default)] stop_following: bool) -> Result<(), AppError> {
+    crate::ssr::auth::logout(stop_following).await
 }
 
 /// Who is signed in; 401 when nobody is.

@@ -2,6 +2,7 @@
 //! and URL state.
 
 pub mod error_box;
+pub mod follow;
 pub mod form;
 pub mod pager;
 pub mod picker;

@@ -67,9 +67,17 @@ fn Frame(me: Me) -> impl IntoView {
                 <span class="who-token" title=t(Key::TokenLifetime)>
                     {t(Key::TokenLeft)} " " {move || remaining(left.get())}
                 </span>
-                <ActionForm action=logout>
-                    <button type="submit" class="link-button">{t(Key::SignOut)}</button>
-                </ActionForm>
+                // Asks first: running tasks keep being followed unless the user says otherwise.
+                <details class="sign-out">
+                    <summary class="link-button">{t(Key::SignOut)}</summary>
+                    <ActionForm action=logout attr:class="sign-out-form">
+                        <label class="inline-choice">
+                            <input type="checkbox" name="stop_following" value="true"/>
+                            " " {t(Key::StopFollowing)}
+                        </label>
+                        <button type="submit" class="button small">{t(Key::SignOutConfirm)}</button>
+                    </ActionForm>
+                </details>
             </div>
         </header>
         <main id="main" class="page">

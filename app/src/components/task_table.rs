@@ -6,6 +6,7 @@ use std::time::Duration;
 use leptos::prelude::*;
 
 use super::error_box::ErrorBox;
+use super::follow::keep_following;
 use super::time::{elapsed, show_time};
 use crate::api::tasks::task_history;
 use crate::dto::tasks::{HistoryFilter, HistoryPage, HistoryRow, TaskStatus};
@@ -15,48 +16,40 @@ use crate::i18n::{t, Key, Label};
 /// Seconds between two looks at the history while something runs.
 const POLL_SECS: u32 = 2;
 
-/// A page of the user's history that refreshes itself while any of its tasks runs, and a
-/// clock (the server's time, advanced each second) for elapsed times.
+/// A page of the user's history that refreshes itself while any of its tasks runs (and keeps
+/// trying after failed reads), and a clock (the server's time, advanced each second) for
+/// elapsed times.
 #[derive(Clone, Copy)]
 pub struct LiveHistory {
     pub page: Resource<Result<HistoryPage, AppError>>,
     /// Bump to fetch again now (after creating a task).
     pub version: RwSignal<u32>,
     pub now: RwSignal<i64>,
+    /// The last page read, shown under the error while reads fail.
+    pub last_good: RwSignal<Option<HistoryPage>>,
 }
 
 pub fn live_history(filter: Memo<HistoryFilter>) -> LiveHistory {
     let version = RwSignal::new(0u32);
     let now = RwSignal::new(0i64);
+    let last_good = RwSignal::new(None::<HistoryPage>);
     let page = Resource::new(move || (filter.get(), version.get()), |(f, _)| task_history(f));
     Effect::new(move |_| {
         if let Some(Ok(p)) = page.get() {
             now.set(p.server_now);
+            last_good.set(Some(p));
         }
     });
     Effect::new(move |_| {
-        let ticks = std::sync::atomic::AtomicU32::new(0);
-        let handle = set_interval_with_handle(
-            move || {
-                now.update(|n| *n += 1000);
-                let tick = ticks.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                let running = page
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .is_some_and(|p| p.rows.iter().any(|r| r.status.active()));
-                if running && tick % POLL_SECS == 0 {
-                    version.update(|v| *v += 1);
-                }
-            },
-            Duration::from_secs(1),
-        );
+        let handle = set_interval_with_handle(move || now.update(|n| *n += 1000), Duration::from_secs(1));
         on_cleanup(move || {
             if let Ok(h) = handle {
                 h.clear();
             }
         });
     });
-    LiveHistory { page, version, now }
+    keep_following(page, version, POLL_SECS, |p: &HistoryPage| p.rows.iter().any(|r| r.status.active()));
+    LiveHistory { page, version, now, last_good }
 }
 
 fn status_badge(row: &HistoryRow) -> impl IntoView {
@@ -74,25 +67,33 @@ pub fn TaskTable(live: LiveHistory, #[prop(optional)] empty: Option<Key>) -> imp
     view! {
         <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
             {move || live.page.get().map(|result| match result {
-                Err(error) => view! { <ErrorBox error/> }.into_any(),
-                Ok(page) if page.rows.is_empty() => view! { <p class="muted">{t(empty)}</p> }.into_any(),
-                Ok(page) => view! {
-                    <table class="data exports" aria-label=t(Key::Exports)>
-                        <thead><tr>
-                            <th>{t(Key::ColType)}</th>
-                            <th>{t(Key::ColWhat)}</th>
-                            <th>{t(Key::ColStatus)}</th>
-                            <th>{t(Key::ColStarted)}</th>
-                            <th>{t(Key::ColTook)}</th>
-                            <th>{t(Key::ColFile)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {page.rows.into_iter().map(|row| view! { <Row row now=live.now/> }).collect_view()}
-                        </tbody>
-                    </table>
+                // The page keeps trying (see `keep_following`); meanwhile the last rows stay.
+                Err(error) => view! {
+                    <ErrorBox error/>
+                    {live.last_good.get_untracked().map(|page| rows_table(page, live.now))}
                 }.into_any(),
+                Ok(page) if page.rows.is_empty() => view! { <p class="muted">{t(empty)}</p> }.into_any(),
+                Ok(page) => rows_table(page, live.now).into_any(),
             })}
         </Transition>
+    }
+}
+
+fn rows_table(page: HistoryPage, now: RwSignal<i64>) -> impl IntoView {
+    view! {
+        <table class="data exports" aria-label=t(Key::Exports)>
+            <thead><tr>
+                <th>{t(Key::ColType)}</th>
+                <th>{t(Key::ColWhat)}</th>
+                <th>{t(Key::ColStatus)}</th>
+                <th>{t(Key::ColStarted)}</th>
+                <th>{t(Key::ColTook)}</th>
+                <th>{t(Key::ColFile)}</th>
+            </tr></thead>
+            <tbody>
+                {page.rows.into_iter().map(|row| view! { <Row row now/> }).collect_view()}
+            </tbody>
+        </table>
     }
 }
 

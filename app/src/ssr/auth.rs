@@ -105,10 +105,17 @@ async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Resu
     Ok(SignedIn { next: safe_next(next.as_deref()) })
 }
 
-pub async fn logout() -> Result<(), AppError> {
+pub async fn logout(stop_following: bool) -> Result<(), AppError> {
+    let portal = portal();
     let session = session().await?;
     if let Some(auth) = session::current(&session).await {
-        tracing::info!(user = %auth.user_name, domain = %auth.domain_name, "signed out");
+        tracing::info!(user = %auth.user_name, domain = %auth.domain_name, stop_following, "signed out");
+        if stop_following {
+            let note = crate::i18n::t(crate::i18n::Key::NoteStoppedAtSignOut);
+            if let Err(e) = portal.tasks.drop_credentials(&auth.domain_id, &auth.user_id, note).await {
+                tracing::warn!(error = %e, "could not stop following the user's tasks");
+            }
+        }
     }
     session::end(&session).await
 }

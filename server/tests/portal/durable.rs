@@ -280,3 +280,39 @@ async fn two_sessions_of_one_user_share_one_hss_budget() {
     let wait = throttled[0]["retry_after_secs"].as_u64().unwrap_or(0);
     assert!((1..=60).contains(&wait), "the user is told the wait in seconds: {}", throttled[0]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_keeps_following_unless_asked_and_a_refused_token_ends_the_session() {
+    let p = portal(FAST).await;
+    let emu = p.emulator();
+    // Tasks that never finish while the test looks.
+    emu.set_task_timing(TaskTiming::After(Duration::from_secs(600)));
+    let r = &p.built.router;
+
+    let keep = sign_in(r).await;
+    let (_, kept) = call_json(r, "/api/exports/containers", keyed(containers()), &keep).await;
+    let a = send(r, post_form("/api/auth/logout", &[], Some(&keep))).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let task = p.built.portal.tasks.get(kept["row"]["id"].as_str().unwrap()).await.unwrap().unwrap();
+    assert!(task.sealed_token.is_some(), "by default the tracker keeps following");
+
+    let stop = sign_in_team(r, 3).await;
+    let (_, stopped) = call_json(r, "/api/exports/containers", keyed(containers()), &stop).await;
+    let a = send(r, post_form("/api/auth/logout", &[("stop_following", "true")], Some(&stop))).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    let task = p.built.portal.tasks.get(stopped["row"]["id"].as_str().unwrap()).await.unwrap().unwrap();
+    assert!(task.sealed_token.is_none(), "asked to stop: no token left to poll with");
+    assert!(task.note.unwrap_or_default().contains("sign in again"));
+
+    // The cloud refuses the token of a live session: that session ends.
+    let cookie = sign_in(r).await;
+    emu.add_fault(fault(json!({
+        "service": "hss", "operation": "/kubernetes/clusters", "status": 401, "error_code": "APIGW.0301",
+        "error_msg": "Incorrect IAM authentication information: token expires", "times": 1
+    })));
+    let (status, e) =
+        call_form(r, "/api/scans/clusters", &[("offset", "0"), ("refresh", "true")], &cookie).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{e}");
+    let a = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "the session is gone: {}", a.body);
+}

@@ -13,9 +13,10 @@ use leptos_router::hooks::use_params_map;
 use super::{progress, time_left, title};
 use crate::api::scans::{scan_task, RetryScan};
 use crate::components::error_box::ErrorBox;
+use crate::components::follow::keep_following;
 use crate::components::form::{FieldError, FormErrors, FormKey};
 use crate::components::time::show_time;
-use crate::dto::scans::{counters, RetryInput};
+use crate::dto::scans::{counters, RetryInput, TaskDetail};
 use crate::i18n::{t, tf, Key, Label};
 
 /// Seconds between two looks while the task runs.
@@ -42,28 +43,10 @@ pub fn ScanTaskPage() -> impl IntoView {
     let version = RwSignal::new(0u32);
     let detail = Resource::new(move || (key.get(), version.get()), |((kind, id), _)| scan_task(kind, id));
     // After a retry the cloud may still report the last run for a moment: keep looking for a
-    // minute even while it reads "finished".
-    let follow = RwSignal::new(0u32);
-    Effect::new(move |_| {
-        let handle = set_interval_with_handle(
-            move || {
-                let running = detail
-                    .get_untracked()
-                    .and_then(Result::ok)
-                    .is_some_and(|d| d.task.task_status != TaskStatus::Finished);
-                let following = follow.get_untracked() > 0;
-                follow.update(|f| *f = f.saturating_sub(1));
-                if running || following {
-                    version.update(|v| *v += 1);
-                }
-            },
-            Duration::from_secs(REFRESH_SECS),
-        );
-        on_cleanup(move || {
-            if let Ok(h) = handle {
-                h.clear();
-            }
-        });
+    // minute even while it reads "finished". Failed reads are tried again on their own.
+    let follow = RwSignal::new(false);
+    keep_following(detail, version, REFRESH_SECS as u32, move |d: &TaskDetail| {
+        d.task.task_status != TaskStatus::Finished || follow.get_untracked()
     });
     let chosen = RwSignal::new(BTreeSet::<String>::new());
     let errors: FormErrors = RwSignal::new(None);
@@ -72,7 +55,8 @@ pub fn ScanTaskPage() -> impl IntoView {
     Effect::new(move |_| match retry.value().get() {
         Some(Ok(())) => {
             notice.set(Some(t(Key::RetryStarted)));
-            follow.set(60 / REFRESH_SECS as u32);
+            follow.set(true);
+            set_timeout(move || follow.set(false), Duration::from_secs(60));
             chosen.set(BTreeSet::new());
             errors.set(None);
             version.update(|v| *v += 1);
