@@ -59,7 +59,7 @@ pub struct FaultRule {
     pub drop_connection: bool,
     /// Run the service first, so what the call asked for is done (a task created), and only
     /// then fail the answer (`drop_connection` or `status`): the client cannot tell whether
-    /// its call took effect.
+    /// its call took effect. With a 2xx `status`, the answer is that status with no body.
     #[serde(default)]
     pub commit: bool,
     /// Apply this many times, then retire; forever when absent.
@@ -163,9 +163,15 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
                 Response::builder().status(200).body(Body::from_stream(broken)).expect("static response")
             } else if let Some(status) = rule.status {
                 let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                let code = rule.error_code.clone().unwrap_or_else(|| "APIGW.0101".into());
-                let msg = rule.error_msg.clone().unwrap_or_else(|| "fault injected by the emulator".into());
-                (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
+                if status.is_success() && committed.is_some() {
+                    // Done, then answered with no body (DSC's "201 created").
+                    status.into_response()
+                } else {
+                    let code = rule.error_code.clone().unwrap_or_else(|| "APIGW.0101".into());
+                    let msg =
+                        rule.error_msg.clone().unwrap_or_else(|| "fault injected by the emulator".into());
+                    (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
+                }
             } else {
                 match (committed, pending) {
                     (Some(resp), _) => resp,

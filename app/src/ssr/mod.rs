@@ -63,11 +63,13 @@ pub fn now_ms() -> i64 {
     (time::OffsetDateTime::now_utc().unix_timestamp_nanos() / 1_000_000) as i64
 }
 
-/// A store failure as the user reads it (the details go to the log).
+/// A store failure as the user reads it (the details go to the log): 503, since it is mostly
+/// a busy or unreachable database, and sending the same form again is safe (its idempotency key
+/// finds what the first try did).
 pub fn store_failed(e: tasks::StoreError) -> crate::error::AppError {
     tracing::error!(error = %e, "task store failed");
     crate::error::AppError::new(
-        crate::error::ErrorKind::Internal,
+        crate::error::ErrorKind::Unavailable,
         crate::i18n::t(crate::i18n::Key::ErrHistoryStore),
     )
 }
