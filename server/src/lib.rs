@@ -7,6 +7,7 @@ mod download;
 mod health;
 mod keys;
 mod middleware;
+pub mod sessions;
 mod storage;
 pub mod task_store;
 pub mod tracker;
@@ -30,7 +31,6 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::SqliteStore;
 
 pub use config::{CloudTarget, Config};
 
@@ -91,9 +91,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
 
     let key = keys::load_or_create(config.session_key.as_deref(), &config.data_dir)?;
     let pool = storage::connect(&config.database_url()).await?;
-    let store = storage::session_store(pool.clone()).await?;
-    spawn_expired_session_cleanup(store.clone());
     let tasks = Arc::new(task_store::SqliteTaskStore::new(pool.clone()).await?);
+    let store = sessions::SqliteSessions::new(pool.clone());
+    spawn_expired_session_cleanup(store.clone());
     // SQLite is one instance's own: creates this process did not start are orphans of a crash.
     match app::ssr::tasks::TaskStore::release_claims(&*tasks, app::ssr::now_ms()).await {
         Ok(0) => {}
@@ -124,9 +124,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .with_secure(config.cookie_secure)
         .with_same_site(SameSite::Strict)
         .with_path("/")
-        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(config.idle_timeout_minutes))))
-        // Saving on every request is what makes the idle timeout roll.
-        .with_always_save(true);
+        // Written only when it changes: the idle clock is moved at most once a minute
+        // (`app::ssr::session::current`), so a read request writes nothing.
+        .with_expiry(Expiry::OnInactivity(time::Duration::minutes(i64::from(config.idle_timeout_minutes))));
 
     let routes = generate_route_list(App);
     let pages = Router::new()
@@ -188,11 +188,15 @@ fn demo_login() -> DemoLogin {
     }
 }
 
-fn spawn_expired_session_cleanup(store: SqliteStore) {
-    use tower_sessions::ExpiredDeletion;
+fn spawn_expired_session_cleanup(store: sessions::SqliteSessions) {
+    use tower_sessions::session_store::ExpiredDeletion;
     tokio::spawn(async move {
-        if let Err(e) = store.continuously_delete_expired(tokio::time::Duration::from_secs(600)).await {
-            tracing::warn!(error = %e, "expired-session cleanup stopped");
+        let mut every = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = store.delete_expired().await {
+                tracing::warn!(error = %e, "expired-session cleanup failed");
+            }
         }
     });
 }

@@ -56,14 +56,27 @@ pub fn now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// When the session last moved its idle clock (unix seconds).
+const SEEN_KEY: &str = "seen";
+/// The idle clock moves at most this often: the session is written then, and otherwise only
+/// when it changes, so reading a page or a list writes nothing.
+const TOUCH_EVERY_SECS: i64 = 60;
+
 /// The signed-in user, or `None`. A session past its absolute end or its token's expiry is
-/// deleted here, so every caller treats it as signed out.
+/// deleted here, so every caller treats it as signed out. Use moves the idle clock, once a
+/// minute at most.
 pub async fn current(session: &Session) -> Option<SessionAuth> {
     let auth: SessionAuth = session.get(AUTH_KEY).await.ok().flatten()?;
     let now = now();
     if now >= auth.ends_at || now >= auth.token_expires_at {
         let _ = session.flush().await;
         return None;
+    }
+    let seen: i64 = session.get(SEEN_KEY).await.ok().flatten().unwrap_or(0);
+    if now - seen >= TOUCH_EVERY_SECS {
+        if let Err(e) = session.insert(SEEN_KEY, now).await {
+            tracing::warn!(error = %e, "could not move the session's idle clock");
+        }
     }
     Some(auth)
 }
@@ -97,6 +110,7 @@ pub async fn signed_in() -> Result<SignedIn, AppError> {
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.
 pub async fn start(session: &Session, auth: SessionAuth) -> Result<(), AppError> {
     session.cycle_id().await.map_err(store_error)?;
+    session.insert(SEEN_KEY, now()).await.map_err(store_error)?;
     session.insert(AUTH_KEY, auth).await.map_err(store_error)
 }
 

@@ -26,7 +26,16 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     let cookie = a.session_cookie().unwrap();
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
     assert_eq!(me.status, StatusCode::OK);
-    // The idle timeout rolls: every answer renews the cookie for another 30 minutes.
+    // The idle timeout rolls, moved at most once a minute: a read just after sign-in writes
+    // nothing; once the clock last moved a minute ago, the next answer renews the cookie for
+    // another 30 minutes.
+    assert!(me.session_cookie_line().is_none(), "a read within the minute writes no session");
+    sqlx::query("UPDATE sessions SET data = json_set(data, '$.seen', 0)")
+        .execute(&p.built.pool)
+        .await
+        .unwrap();
+    let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
+    assert_eq!(me.status, StatusCode::OK);
     let renewed = me.session_cookie_line().expect("activity renews the session cookie");
     let max_age: i64 = renewed
         .split(';')
@@ -203,11 +212,11 @@ async fn the_token_never_leaves_the_server() {
         assert!(!body.contains(&token[..64]) && !headers.contains(&token[..64]), "token leaked");
     }
     // Nor is it stored in the clear.
-    let rows: Vec<(Vec<u8>,)> =
-        sqlx::query_as("SELECT data FROM tower_sessions").fetch_all(&p.built.pool).await.unwrap();
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT data FROM sessions").fetch_all(&p.built.pool).await.unwrap();
     assert!(!rows.is_empty());
-    for (data,) in rows {
-        assert!(!String::from_utf8_lossy(&data).contains(&token[..64]), "token stored unsealed");
+    for data in rows {
+        assert!(!data.contains(&token[..64]), "token stored unsealed");
     }
 }
 
@@ -299,4 +308,43 @@ async fn health_and_readiness() {
     assert!(page.headers.get("x-request-id").is_some());
     p.built.pool.close().await;
     assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_out_holds_with_a_request_in_flight_and_reads_write_no_session() {
+    let p = portal(&[]).await;
+    let r = &p.built.router;
+    let cookie = sign_in(r).await;
+    let expiry = || async {
+        let rows: Vec<i64> =
+            sqlx::query_scalar("SELECT expiry_date FROM sessions").fetch_all(&p.built.pool).await.unwrap();
+        rows
+    };
+    let before = expiry().await;
+    assert_eq!(before.len(), 1);
+    tokio::time::sleep(std::time::Duration::from_millis(1_100)).await;
+    for _ in 0..5 {
+        let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
+        assert_eq!(me.status, StatusCode::OK);
+        call_form(r, "/api/exports/history", &[], &cookie).await;
+    }
+    assert_eq!(expiry().await, before, "reading pages and lists wrote no session");
+
+    // A slow request still in flight while the user signs out must not bring the session back.
+    let rule = serde_json::json!({"service": "hss", "operation": "/kubernetes/clusters", "latency_ms": 2_000, "times": 1});
+    p.emulator().add_fault(serde_json::from_value(rule).unwrap());
+    let slow = {
+        let (r, cookie) = (r.clone(), cookie.clone());
+        tokio::spawn(async move {
+            call_form(&r, "/api/scans/clusters", &[("offset", "0"), ("refresh", "true")], &cookie).await
+        })
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let out = send(r, post_form("/api/auth/logout", &[], Some(&cookie))).await;
+    assert_eq!(out.status, StatusCode::OK);
+    let (status, _) = slow.await.unwrap();
+    assert_eq!(status, StatusCode::OK, "the slow request itself still answers");
+    let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
+    assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the signed-out cookie stays dead: {}", me.body);
+    assert!(expiry().await.is_empty(), "no session row came back");
 }
