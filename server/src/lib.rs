@@ -7,6 +7,8 @@ mod download;
 mod health;
 mod keys;
 mod middleware;
+#[cfg(test)]
+mod pg_test;
 pub mod sessions;
 mod storage;
 pub mod task_store;

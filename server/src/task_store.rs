@@ -1,22 +1,37 @@
-//! The task history and per-user preferences in the portal's SQLite database (beside the
-//! sessions). The schema is `migrations/sqlite/`; rows map to [`Task`] through [`TaskRow`].
+//! The task history and per-user preferences: in the embedded SQLite database (beside the
+//! sessions), or in PostgreSQL in cluster mode. One implementation serves both: the statements
+//! are written in the SQL both understand (`$n` parameters, `CASE` rather than SQLite's scalar
+//! `MAX`, `TRUE`), and a macro instantiates it for each driver. The schemas are
+//! `migrations/sqlite/` and `migrations/postgres/`; rows map to [`Task`] through [`TaskRow`].
 
 use app::dto::tasks::{HistoryFilter, TaskKind, TaskStatus};
 use app::ssr::identity::Owner;
 use app::ssr::tasks::{Begun, NewTask, PreferenceStore, Progress, StoreError, Task, TaskStore};
 use async_trait::async_trait;
-use sqlx::SqlitePool;
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool};
 
 use crate::Error;
 
-pub struct SqliteTaskStore {
-    pool: SqlitePool,
+pub struct SqlTaskStore<DB: sqlx::Database> {
+    pool: sqlx::Pool<DB>,
 }
+
+pub type SqliteTaskStore = SqlTaskStore<Sqlite>;
+pub type PgTaskStore = SqlTaskStore<Postgres>;
 
 impl SqliteTaskStore {
     /// The store on `pool`, its schema brought up to date.
     pub async fn new(pool: SqlitePool) -> Result<Self, Error> {
         sqlx::migrate!("./migrations/sqlite").run(&pool).await.map_err(|e| Error::Database(e.into()))?;
+        Ok(Self { pool })
+    }
+}
+
+impl PgTaskStore {
+    /// The store on `pool`, its schema brought up to date (instances starting together take
+    /// turns: sqlx holds an advisory lock while it migrates).
+    pub async fn new(pool: PgPool) -> Result<Self, Error> {
+        sqlx::migrate!("./migrations/postgres").run(&pool).await.map_err(|e| Error::Database(e.into()))?;
         Ok(Self { pool })
     }
 }
@@ -104,14 +119,18 @@ fn new_id() -> String {
 /// Rows the tracker still looks at.
 const ACTIVE: &str = "status IN ('creating', 'checking', 'running')";
 
+/// The store's methods for one driver (the same statements for both).
+macro_rules! sql_task_store {
+    ($db:ty) => {
+
 #[async_trait]
-impl TaskStore for SqliteTaskStore {
+impl TaskStore for SqlTaskStore<$db> {
     async fn begin(&self, t: NewTask, key: &str, now_ms: i64, claim_until: i64) -> Result<Begun, StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
         let reopened: Option<String> = if t.retry {
             sqlx::query_scalar(
-                "SELECT id FROM tasks WHERE domain_id = ? AND user_id = ? AND project_id = ? AND kind = ?
-                   AND cloud_task_id = ? ORDER BY created_at DESC LIMIT 1",
+                "SELECT id FROM tasks WHERE domain_id = $1 AND user_id = $2 AND project_id = $3 AND kind = $4
+                   AND cloud_task_id = $5 ORDER BY created_at DESC LIMIT 1",
             )
             .bind(&t.owner.domain_id)
             .bind(&t.owner.user_id)
@@ -127,7 +146,7 @@ impl TaskStore for SqliteTaskStore {
         let id = reopened.clone().unwrap_or_else(new_id);
         // The key first: a second request with it finds it taken and answers the first's row.
         let taken = sqlx::query(
-            "INSERT INTO task_keys (domain_id, user_id, key, task_id, created_at) VALUES (?, ?, ?, ?, ?)
+            "INSERT INTO task_keys (domain_id, user_id, key, task_id, created_at) VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT DO NOTHING",
         )
         .bind(&t.owner.domain_id)
@@ -143,7 +162,7 @@ impl TaskStore for SqliteTaskStore {
         if taken {
             tx.rollback().await.map_err(failed)?;
             let first: String = sqlx::query_scalar(
-                "SELECT task_id FROM task_keys WHERE domain_id = ? AND user_id = ? AND key = ?",
+                "SELECT task_id FROM task_keys WHERE domain_id = $1 AND user_id = $2 AND key = $3",
             )
             .bind(&t.owner.domain_id)
             .bind(&t.owner.user_id)
@@ -157,9 +176,9 @@ impl TaskStore for SqliteTaskStore {
         if reopened.is_some() {
             sqlx::query(
                 "UPDATE tasks SET status = 'creating', failure = NULL, note = NULL, finished_at = NULL,
-                    sealed_token = ?, token_expires_at = ?, next_poll_at = ?, poll_errors = 0, clock_from = ?,
-                    updated_at = ?
-                 WHERE id = ?",
+                    sealed_token = $1, token_expires_at = $2, next_poll_at = $3, poll_errors = 0, clock_from = $4,
+                    updated_at = $5
+                 WHERE id = $6",
             )
             .bind(&t.sealed_token)
             .bind(t.token_expires_at)
@@ -175,7 +194,7 @@ impl TaskStore for SqliteTaskStore {
                 "INSERT INTO tasks (id, user_id, user_name, domain_id, project_id, region, kind, summary, params,
                     cloud_task_id, status, created_at, clock_from, updated_at, next_poll_at, sealed_token,
                     token_expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'creating', ?11, ?11, ?11, ?12, ?13, ?14)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'creating', $11, $11, $11, $12, $13, $14)",
             )
             .bind(&id)
             .bind(&t.owner.user_id)
@@ -209,9 +228,9 @@ impl TaskStore for SqliteTaskStore {
         first_poll_at: i64,
     ) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "UPDATE tasks SET status = 'running', cloud_task_id = ?, export_ref = ?, note = NULL, next_poll_at = ?,
-                updated_at = ?
-             WHERE id = ? AND {ACTIVE}"
+            "UPDATE tasks SET status = 'running', cloud_task_id = $1, export_ref = $2, note = NULL, next_poll_at = $3,
+                updated_at = $4
+             WHERE id = $5 AND {ACTIVE}"
         ))
         .bind(cloud_task_id)
         .bind(export_ref)
@@ -226,8 +245,8 @@ impl TaskStore for SqliteTaskStore {
 
     async fn unclear(&self, id: &str, note: &str, now_ms: i64, check_at: i64) -> Result<(), StoreError> {
         sqlx::query(
-            "UPDATE tasks SET status = 'checking', note = ?, next_poll_at = ?, updated_at = ?
-             WHERE id = ? AND status = 'creating'",
+            "UPDATE tasks SET status = 'checking', note = $1, next_poll_at = $2, updated_at = $3
+             WHERE id = $4 AND status = 'creating'",
         )
         .bind(note)
         .bind(check_at)
@@ -242,7 +261,7 @@ impl TaskStore for SqliteTaskStore {
     async fn abandon(&self, id: &str, retry: bool, now_ms: i64) -> Result<(), StoreError> {
         if retry {
             sqlx::query(
-                "UPDATE tasks SET status = 'running', next_poll_at = ?, updated_at = ? WHERE id = ? AND status = 'creating'",
+                "UPDATE tasks SET status = 'running', next_poll_at = $1, updated_at = $2 WHERE id = $3 AND status = 'creating'",
             )
             .bind(now_ms)
             .bind(now_ms)
@@ -253,12 +272,12 @@ impl TaskStore for SqliteTaskStore {
             return Ok(());
         }
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        sqlx::query("DELETE FROM task_keys WHERE task_id = ?")
+        sqlx::query("DELETE FROM task_keys WHERE task_id = $1")
             .bind(id)
             .execute(&mut *tx)
             .await
             .map_err(failed)?;
-        sqlx::query("DELETE FROM tasks WHERE id = ? AND status = 'creating'")
+        sqlx::query("DELETE FROM tasks WHERE id = $1 AND status = 'creating'")
             .bind(id)
             .execute(&mut *tx)
             .await
@@ -267,7 +286,7 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Task>, StoreError> {
-        let row: Option<TaskRow> = sqlx::query_as("SELECT * FROM tasks WHERE id = ?")
+        let row: Option<TaskRow> = sqlx::query_as("SELECT * FROM tasks WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await
@@ -281,9 +300,9 @@ impl TaskStore for SqliteTaskStore {
         user_id: &str,
         filter: &HistoryFilter,
     ) -> Result<(Vec<Task>, u64), StoreError> {
-        // Optional filters as `(?3 IS NULL OR kind = ?3)`: one statement, each value bound once.
+        // Optional filters as `($3 IS NULL OR kind = $3)`: one statement, each value bound once.
         const WHERE: &str =
-            "domain_id = ?1 AND user_id = ?2 AND (?3 IS NULL OR kind = ?3) AND (?4 IS NULL OR status = ?4)";
+            "domain_id = $1 AND user_id = $2 AND ($3 IS NULL OR kind = $3) AND ($4 IS NULL OR status = $4)";
         let (kind, status) = (filter.kind.map(TaskKind::as_str), filter.status.map(TaskStatus::as_str));
         let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM tasks WHERE {WHERE}"))
             .bind(domain_id)
@@ -294,7 +313,7 @@ impl TaskStore for SqliteTaskStore {
             .await
             .map_err(failed)?;
         let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-            "SELECT * FROM tasks WHERE {WHERE} ORDER BY created_at DESC, id DESC LIMIT ?5 OFFSET ?6"
+            "SELECT * FROM tasks WHERE {WHERE} ORDER BY created_at DESC, id DESC LIMIT $5 OFFSET $6"
         ))
         .bind(domain_id)
         .bind(user_id)
@@ -310,7 +329,7 @@ impl TaskStore for SqliteTaskStore {
 
     async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError> {
         let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-            "SELECT * FROM tasks WHERE {ACTIVE} AND next_poll_at <= ? ORDER BY next_poll_at LIMIT ?"
+            "SELECT * FROM tasks WHERE {ACTIVE} AND next_poll_at <= $1 ORDER BY next_poll_at LIMIT $2"
         ))
         .bind(now_ms)
         .bind(i64::from(limit))
@@ -330,9 +349,9 @@ impl TaskStore for SqliteTaskStore {
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError> {
         let query = match progress {
             Progress::Pending { next_poll_at, note, error } => sqlx::query(
-                "UPDATE tasks SET next_poll_at = ?, note = ?, polls = polls + 1,
-                    poll_errors = CASE WHEN ? THEN poll_errors + 1 ELSE 0 END, updated_at = ?
-                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
+                "UPDATE tasks SET next_poll_at = $1, note = $2, polls = polls + 1,
+                    poll_errors = CASE WHEN $3 THEN poll_errors + 1 ELSE 0 END, updated_at = $4
+                 WHERE id = $5 AND status IN ('creating', 'checking', 'running')",
             )
             .bind(next_poll_at)
             .bind(note)
@@ -340,26 +359,26 @@ impl TaskStore for SqliteTaskStore {
             .bind(now_ms),
             // A finished task no longer needs the token: it is dropped from the row.
             Progress::Succeeded { file_id, file_name } => sqlx::query(
-                "UPDATE tasks SET status = 'success', file_id = ?, file_name = ?, note = NULL, polls = polls + 1,
-                    finished_at = ?, updated_at = ?, sealed_token = NULL
-                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
+                "UPDATE tasks SET status = 'success', file_id = $1, file_name = $2, note = NULL, polls = polls + 1,
+                    finished_at = $3, updated_at = $4, sealed_token = NULL
+                 WHERE id = $5 AND status IN ('creating', 'checking', 'running')",
             )
             .bind(file_id)
             .bind(file_name)
             .bind(now_ms)
             .bind(now_ms),
             Progress::Failed { reason } => sqlx::query(
-                "UPDATE tasks SET status = 'failure', failure = ?, note = NULL, polls = polls + 1,
-                    finished_at = ?, updated_at = ?, sealed_token = NULL
-                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
+                "UPDATE tasks SET status = 'failure', failure = $1, note = NULL, polls = polls + 1,
+                    finished_at = $2, updated_at = $3, sealed_token = NULL
+                 WHERE id = $4 AND status IN ('creating', 'checking', 'running')",
             )
             .bind(reason)
             .bind(now_ms)
             .bind(now_ms),
             Progress::Found { cloud_task_id, export_ref } => sqlx::query(
-                "UPDATE tasks SET status = 'running', cloud_task_id = ?, export_ref = ?, note = NULL,
-                    poll_errors = 0, polls = polls + 1, next_poll_at = ?, updated_at = ?
-                 WHERE id = ? AND status IN ('creating', 'checking', 'running')",
+                "UPDATE tasks SET status = 'running', cloud_task_id = $1, export_ref = $2, note = NULL,
+                    poll_errors = 0, polls = polls + 1, next_poll_at = $3, updated_at = $4
+                 WHERE id = $5 AND status IN ('creating', 'checking', 'running')",
             )
             .bind(cloud_task_id)
             .bind(export_ref)
@@ -372,7 +391,8 @@ impl TaskStore for SqliteTaskStore {
 
     async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError> {
         sqlx::query(&format!(
-            "UPDATE tasks SET next_poll_at = MAX(next_poll_at, ?) WHERE id = ? AND {ACTIVE}"
+            "UPDATE tasks SET next_poll_at = CASE WHEN next_poll_at > $1 THEN next_poll_at ELSE $1 END
+             WHERE id = $2 AND {ACTIVE}"
         ))
         .bind(at)
         .bind(id)
@@ -389,7 +409,7 @@ impl TaskStore for SqliteTaskStore {
         kind: TaskKind,
     ) -> Result<Vec<String>, StoreError> {
         sqlx::query_scalar(
-            "SELECT cloud_task_id FROM tasks WHERE domain_id = ? AND project_id = ? AND kind = ? AND cloud_task_id <> ''",
+            "SELECT cloud_task_id FROM tasks WHERE domain_id = $1 AND project_id = $2 AND kind = $3 AND cloud_task_id <> ''",
         )
         .bind(domain_id)
         .bind(project_id)
@@ -407,7 +427,7 @@ impl TaskStore for SqliteTaskStore {
         cloud_task_id: &str,
     ) -> Result<Vec<Task>, StoreError> {
         let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-            "SELECT * FROM tasks WHERE domain_id = ? AND project_id = ? AND kind = ? AND cloud_task_id = ? AND {ACTIVE}"
+            "SELECT * FROM tasks WHERE domain_id = $1 AND project_id = $2 AND kind = $3 AND cloud_task_id = $4 AND {ACTIVE}"
         ))
         .bind(domain_id)
         .bind(project_id)
@@ -427,10 +447,10 @@ impl TaskStore for SqliteTaskStore {
         now_ms: i64,
     ) -> Result<u64, StoreError> {
         let done = sqlx::query(
-            "UPDATE tasks SET sealed_token = ?1, token_expires_at = ?2, next_poll_at = MIN(next_poll_at, ?3),
-                note = NULL, updated_at = ?3
-             WHERE status IN ('creating', 'checking', 'running') AND domain_id = ?4 AND user_id = ?5
-               AND project_id = ?6",
+            "UPDATE tasks SET sealed_token = $1, token_expires_at = $2, next_poll_at = CASE WHEN next_poll_at < $3 THEN next_poll_at ELSE $3 END,
+                note = NULL, updated_at = $3
+             WHERE status IN ('creating', 'checking', 'running') AND domain_id = $4 AND user_id = $5
+               AND project_id = $6",
         )
         .bind(sealed_token)
         .bind(token_expires_at)
@@ -445,7 +465,7 @@ impl TaskStore for SqliteTaskStore {
     }
 
     async fn mark_file_gone(&self, id: &str) -> Result<(), StoreError> {
-        sqlx::query("UPDATE tasks SET file_gone = 1 WHERE id = ?")
+        sqlx::query("UPDATE tasks SET file_gone = TRUE WHERE id = $1")
             .bind(id)
             .execute(&self.pool)
             .await
@@ -455,7 +475,7 @@ impl TaskStore for SqliteTaskStore {
 
     async fn drop_credentials(&self, domain_id: &str, user_id: &str, note: &str) -> Result<u64, StoreError> {
         let done = sqlx::query(&format!(
-            "UPDATE tasks SET sealed_token = NULL, note = ? WHERE domain_id = ? AND user_id = ? AND {ACTIVE}"
+            "UPDATE tasks SET sealed_token = NULL, note = $1 WHERE domain_id = $2 AND user_id = $3 AND {ACTIVE}"
         ))
         .bind(note)
         .bind(domain_id)
@@ -468,7 +488,7 @@ impl TaskStore for SqliteTaskStore {
 
     async fn release_claims(&self, now_ms: i64) -> Result<u64, StoreError> {
         let done =
-            sqlx::query("UPDATE tasks SET next_poll_at = ? WHERE status = 'creating' AND next_poll_at > ?")
+            sqlx::query("UPDATE tasks SET next_poll_at = $1 WHERE status = 'creating' AND next_poll_at > $2")
                 .bind(now_ms)
                 .bind(now_ms)
                 .execute(&self.pool)
@@ -479,13 +499,13 @@ impl TaskStore for SqliteTaskStore {
 
     async fn prune(&self, before_ms: i64) -> Result<u64, StoreError> {
         let mut tx = self.pool.begin().await.map_err(failed)?;
-        let gone = sqlx::query("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < ?")
+        let gone = sqlx::query("DELETE FROM tasks WHERE finished_at IS NOT NULL AND finished_at < $1")
             .bind(before_ms)
             .execute(&mut *tx)
             .await
             .map_err(failed)?
             .rows_affected();
-        sqlx::query("DELETE FROM task_keys WHERE created_at < ? OR task_id NOT IN (SELECT id FROM tasks)")
+        sqlx::query("DELETE FROM task_keys WHERE created_at < $1 OR task_id NOT IN (SELECT id FROM tasks)")
             .bind(before_ms)
             .execute(&mut *tx)
             .await
@@ -496,9 +516,9 @@ impl TaskStore for SqliteTaskStore {
 }
 
 #[async_trait]
-impl PreferenceStore for SqliteTaskStore {
+impl PreferenceStore for SqlTaskStore<$db> {
     async fn preference(&self, user_key: &str, name: &str) -> Result<Option<String>, StoreError> {
-        sqlx::query_scalar("SELECT value FROM preferences WHERE user_key = ? AND name = ?")
+        sqlx::query_scalar("SELECT value FROM preferences WHERE user_key = $1 AND name = $2")
             .bind(user_key)
             .bind(name)
             .fetch_optional(&self.pool)
@@ -508,7 +528,7 @@ impl PreferenceStore for SqliteTaskStore {
 
     async fn set_preference(&self, user_key: &str, name: &str, value: &str) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO preferences (user_key, name, value) VALUES (?, ?, ?)
+            "INSERT INTO preferences (user_key, name, value) VALUES ($1, $2, $3)
              ON CONFLICT (user_key, name) DO UPDATE SET value = excluded.value",
         )
         .bind(user_key)
@@ -520,17 +540,58 @@ impl PreferenceStore for SqliteTaskStore {
         Ok(())
     }
 }
+    };
+}
+
+sql_task_store!(Sqlite);
+sql_task_store!(Postgres);
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    async fn store() -> SqliteTaskStore {
+    async fn sqlite() -> SqliteTaskStore {
         // A file, not `:memory:`: every pooled connection would get its own empty memory database.
         let path = std::env::temp_dir().join(format!("secportal-history-{:x}.db", rand::random::<u64>()));
         let pool = crate::storage::connect(&format!("sqlite://{}", path.display())).await.unwrap();
         SqliteTaskStore::new(pool).await.unwrap()
     }
+
+    async fn postgres() -> (PgTaskStore, crate::pg_test::TestDatabase) {
+        let db = crate::pg_test::TestDatabase::create().await;
+        let store = PgTaskStore::new(db.pool().await).await.unwrap();
+        (store, db)
+    }
+
+    /// Each behaviour, on SQLite and on PostgreSQL.
+    macro_rules! on_both {
+        ($($name:ident),+) => {
+            mod sqlite_store {
+                $(#[tokio::test]
+                async fn $name() {
+                    super::$name(&super::sqlite().await).await;
+                })+
+            }
+            mod postgres_store {
+                $(#[tokio::test]
+                async fn $name() {
+                    let (store, _db) = super::postgres().await;
+                    super::$name(&store).await;
+                })+
+            }
+        };
+    }
+
+    on_both!(
+        one_key_one_row_and_a_refused_intent_goes,
+        a_retry_reopens_its_row_and_restarts_the_clock,
+        prune_removes_old_finished_rows_and_their_keys,
+        lists_newest_first_with_filters_and_tracks_progress,
+        preferences_overwrite
+    );
+
+    trait Store: TaskStore + PreferenceStore {}
+    impl<T: TaskStore + PreferenceStore> Store for T {}
 
     fn new_task(user: &str, kind: TaskKind) -> NewTask {
         NewTask {
@@ -552,16 +613,14 @@ mod tests {
     }
 
     /// A task the cloud took at `now`, first polled at `poll_at`.
-    async fn insert(s: &SqliteTaskStore, task: NewTask, now: i64, poll_at: i64) -> Task {
+    async fn insert(s: &dyn Store, task: NewTask, now: i64, poll_at: i64) -> Task {
         let key = format!("key-{:x}", rand::random::<u64>());
         let Begun::New(t) = s.begin(task, &key, now, now + 50).await.unwrap() else { panic!("a fresh key") };
         s.started(&t.id, "t", None, now, poll_at).await.unwrap();
         s.get(&t.id).await.unwrap().unwrap()
     }
 
-    #[tokio::test]
-    async fn one_key_one_row_and_a_refused_intent_goes() {
-        let s = store().await;
+    async fn one_key_one_row_and_a_refused_intent_goes(s: &dyn Store) {
         let Begun::New(first) =
             s.begin(new_task("u1", TaskKind::ClusterScan), "k-123456", 1, 60).await.unwrap()
         else {
@@ -609,10 +668,8 @@ mod tests {
         );
     }
 
-    #[tokio::test]
-    async fn a_retry_reopens_its_row_and_restarts_the_clock() {
-        let s = store().await;
-        let t = insert(&s, new_task("u1", TaskKind::ClusterScan), 1, 5).await;
+    async fn a_retry_reopens_its_row_and_restarts_the_clock(s: &dyn Store) {
+        let t = insert(s, new_task("u1", TaskKind::ClusterScan), 1, 5).await;
         s.record(&t.id, Progress::Failed { reason: "1 of 2 failed".into() }, 9).await.unwrap();
         let retry =
             NewTask { cloud_task_id: "t".into(), retry: true, ..new_task("u1", TaskKind::ClusterScan) };
@@ -633,26 +690,26 @@ mod tests {
         assert_ne!(made.id, t.id, "a task started elsewhere gets a row of its own");
     }
 
-    #[tokio::test]
-    async fn prune_removes_old_finished_rows_and_their_keys() {
-        let s = store().await;
-        let old = insert(&s, new_task("u1", TaskKind::HssContainers), 1, 5).await;
+    async fn prune_removes_old_finished_rows_and_their_keys(s: &dyn Store) {
+        let Begun::New(old) =
+            s.begin(new_task("u1", TaskKind::HssContainers), "k-old-key", 1, 5).await.unwrap()
+        else {
+            panic!("a fresh key")
+        };
         s.record(&old.id, Progress::Failed { reason: "x".into() }, 10).await.unwrap();
-        let running = insert(&s, new_task("u1", TaskKind::HssContainers), 2, 5).await;
+        let running = insert(s, new_task("u1", TaskKind::HssContainers), 2, 5).await;
         assert_eq!(s.prune(1_000).await.unwrap(), 1);
         assert!(s.get(&old.id).await.unwrap().is_none());
         assert!(s.get(&running.id).await.unwrap().is_some(), "active rows stay whatever their age");
-        let keys: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM task_keys").fetch_one(&s.pool).await.unwrap();
-        assert_eq!(keys, 0, "keys older than the cut go too");
+        let reused =
+            s.begin(new_task("u1", TaskKind::HssContainers), "k-old-key", 2_000, 2_050).await.unwrap();
+        assert!(matches!(reused, Begun::New(_)), "keys older than the cut go too");
     }
 
-    #[tokio::test]
-    async fn lists_newest_first_with_filters_and_tracks_progress() {
-        let s = store().await;
-        let a = insert(&s, new_task("u1", TaskKind::HssContainers), 1, 100).await;
-        let b = insert(&s, new_task("u1", TaskKind::DscResults), 2, 200).await;
-        insert(&s, new_task("u2", TaskKind::DscResults), 3, 300).await;
+    async fn lists_newest_first_with_filters_and_tracks_progress(s: &dyn Store) {
+        let a = insert(s, new_task("u1", TaskKind::HssContainers), 1, 100).await;
+        let b = insert(s, new_task("u1", TaskKind::DscResults), 2, 200).await;
+        insert(s, new_task("u2", TaskKind::DscResults), 3, 300).await;
         let q = HistoryFilter { limit: Some(10), ..Default::default() };
         let (rows, total) = s.list("d", "u1", &q).await.unwrap();
         assert_eq!((total, rows[0].id.as_str(), rows[1].id.as_str()), (2, b.id.as_str(), a.id.as_str()));
@@ -683,9 +740,7 @@ mod tests {
         assert_eq!(s.list("d", "u1", &running).await.unwrap().1, 1);
     }
 
-    #[tokio::test]
-    async fn preferences_overwrite() {
-        let s = store().await;
+    async fn preferences_overwrite(s: &dyn Store) {
         assert_eq!(s.preference("u", "cols").await.unwrap(), None);
         s.set_preference("u", "cols", "a").await.unwrap();
         s.set_preference("u", "cols", "b").await.unwrap();
@@ -694,7 +749,7 @@ mod tests {
 
     #[tokio::test]
     async fn migrations_run_twice_and_over_an_old_schema() {
-        let s = store().await;
+        let s = sqlite().await;
         assert!(SqliteTaskStore::new(s.pool.clone()).await.is_ok(), "a second start finds them applied");
     }
 }
