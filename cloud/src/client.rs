@@ -4,7 +4,7 @@ use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 
 use crate::auth::{header_value, Caller};
-use crate::limits::RateLimiter;
+use crate::limits::{CallBudget, RateLimiter};
 use crate::{CloudError, Endpoints, Result, Service};
 
 #[derive(Clone, Debug)]
@@ -36,7 +36,7 @@ pub struct CloudClient {
     http: reqwest::Client,
     endpoints: Endpoints,
     config: ClientConfig,
-    limiter: std::sync::Arc<RateLimiter>,
+    limiter: std::sync::Arc<dyn CallBudget>,
 }
 
 /// One API operation: which service, a stable name (the rate limiter's key), and whether it
@@ -83,7 +83,8 @@ impl CloudClient {
             .tcp_nodelay(true)
             .build()
             .map_err(|e| CloudError::Transport { service: "client", message: e.to_string() })?;
-        let limiter = std::sync::Arc::new(RateLimiter::new(config.hss_calls_per_minute));
+        let limiter: std::sync::Arc<dyn CallBudget> =
+            std::sync::Arc::new(RateLimiter::new(config.hss_calls_per_minute));
         Ok(Self { http, endpoints, config, limiter })
     }
 
@@ -91,6 +92,20 @@ impl CloudClient {
     /// number of read retries: the tracker's polls are short and leave retrying to it.
     pub fn with_policy(&self, request_timeout: Duration, read_retries: u32) -> Self {
         Self { config: ClientConfig { request_timeout, read_retries, ..self.config.clone() }, ..self.clone() }
+    }
+
+    /// The same client with HSS's budget kept elsewhere (shared by several instances). Only
+    /// when the client limiter is on (`hss_calls_per_minute`).
+    pub fn with_budget(mut self, budget: std::sync::Arc<dyn CallBudget>) -> Self {
+        if self.config.hss_calls_per_minute.is_some() {
+            self.limiter = budget;
+        }
+        self
+    }
+
+    /// HSS calls a user may make per API per minute, when the client limits them.
+    pub fn hss_calls_per_minute(&self) -> Option<u32> {
+        self.config.hss_calls_per_minute
     }
 
     /// The whole-request limit of JSON calls.
@@ -153,6 +168,7 @@ impl CloudClient {
             if op.service == Service::Hss {
                 self.limiter
                     .acquire(&caller.identity_key(), op.name)
+                    .await
                     .map_err(|retry_after| CloudError::Throttled { service: name, retry_after })?;
             }
             // A streamed body (multipart) cannot be cloned; such calls are writes: one attempt.
@@ -169,7 +185,7 @@ impl CloudClient {
             };
             match result {
                 Err(e) if op.service == Service::Hss && e.status() == Some(429) => {
-                    self.limiter.exhausted(&caller.identity_key(), op.name);
+                    self.limiter.exhausted(&caller.identity_key(), op.name).await;
                     return Err(e);
                 }
                 Err(e)

@@ -25,7 +25,7 @@ pub mod hss;
 #[cfg(feature = "client")]
 pub mod iam;
 #[cfg(feature = "client")]
-mod limits;
+pub mod limits;
 #[cfg(feature = "client")]
 mod secret;
 #[cfg(feature = "client")]

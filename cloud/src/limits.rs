@@ -3,8 +3,34 @@
 //! Keys are users (see `Caller::identity_key`); a key idle for a whole window is forgotten.
 
 use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Where HSS's per-user call budget is kept: [`RateLimiter`] in this process, or a store that
+/// several instances share (the server's Redis budget in cluster mode).
+pub trait CallBudget: Send + Sync + std::fmt::Debug {
+    /// Counts a call of `op` by `who` now, or says how long until one is allowed.
+    fn acquire<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, Result<(), Duration>>;
+    /// The cloud answered 429 although the budget let the call go: no call of `who` to `op`
+    /// for a whole window.
+    fn exhausted<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, ()>;
+}
+
+impl CallBudget for RateLimiter {
+    fn acquire<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, Result<(), Duration>> {
+        let answer = RateLimiter::acquire(self, who, op);
+        Box::pin(std::future::ready(answer))
+    }
+
+    fn exhausted<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, ()> {
+        RateLimiter::exhausted(self, who, op);
+        Box::pin(std::future::ready(()))
+    }
+}
 
 const WINDOW: Duration = Duration::from_secs(60);
 

@@ -55,9 +55,19 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_DATA_DIR", default_value = "data")]
     pub data_dir: PathBuf,
 
-    /// Database for sessions (and, later, history). Defaults to SQLite under the data directory.
+    /// Durable state (sessions in embedded mode, history, preferences). SQLite under the data
+    /// directory by default (embedded mode); `postgres://…` runs cluster mode, with
+    /// `SECPORTAL_REDIS_URL` and `SECPORTAL_SESSION_KEY` required too.
     #[arg(long, env = "SECPORTAL_DATABASE_URL")]
     pub database_url: Option<String>,
+
+    /// Cluster mode's shared ephemeral state (sessions, the HSS budget): `redis://…`.
+    #[arg(long, env = "SECPORTAL_REDIS_URL")]
+    pub redis_url: Option<String>,
+
+    /// Prefix of every Redis key, so several portals (or tests) can share one Redis.
+    #[arg(long, env = "SECPORTAL_REDIS_PREFIX", default_value = "secportal:")]
+    pub redis_prefix: String,
 
     /// 32-byte key, base64, that encrypts IAM tokens at rest. Generated under the data
     /// directory when unset; set it when several instances share one database.
@@ -137,6 +147,32 @@ impl Config {
             .unwrap_or_else(|| format!("sqlite://{}?mode=rwc", self.data_dir.join("secportal.db").display()))
     }
 
+    /// Cluster mode (several instances behind a proxy): PostgreSQL for durable state, Redis for
+    /// shared ephemeral state, one session key for all. Refused unless all three are set, since
+    /// a half-shared setup signs users out at random or spends their HSS budget twice.
+    pub fn cluster(&self) -> Result<Option<Cluster>, String> {
+        let postgres = self
+            .database_url
+            .as_deref()
+            .filter(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"));
+        match (postgres, self.redis_url.as_deref()) {
+            (None, None) => Ok(None),
+            (Some(_), None) => {
+                Err("cluster mode (a PostgreSQL SECPORTAL_DATABASE_URL) needs SECPORTAL_REDIS_URL".into())
+            }
+            (None, Some(_)) => {
+                Err("SECPORTAL_REDIS_URL is for cluster mode: set a postgres:// SECPORTAL_DATABASE_URL too"
+                    .into())
+            }
+            (Some(_), Some(_)) if self.session_key.is_none() => {
+                Err("cluster mode needs SECPORTAL_SESSION_KEY, the same on every instance".into())
+            }
+            (Some(database), Some(redis)) => {
+                Ok(Some(Cluster { database: database.into(), redis: redis.into() }))
+            }
+        }
+    }
+
     pub fn is_demo(&self) -> bool {
         self.cloud == CloudTarget::Demo
     }
@@ -153,11 +189,12 @@ impl fmt::Display for Config {
         let db = self.database_url();
         write!(
             f,
-            "cloud={cloud} addr={} data_dir={} database={} session_key={} public_origin={} cookie_secure={} \
+            "cloud={cloud} addr={} data_dir={} database={} redis={} session_key={} public_origin={} cookie_secure={} \
              idle_timeout={}min session_max={}h cloud_timeouts={}s/{}s tracker_spacing={}ms",
             self.addr.map_or("(site-addr)".to_string(), |a| a.to_string()),
             self.data_dir.display(),
             redact_url(&db),
+            self.redis_url.as_deref().map_or("(none: embedded)".to_string(), redact_url),
             if self.session_key.is_some() { "***" } else { "(generated)" },
             self.public_origin.as_ref().map_or("(request host)".to_string(), |u| u.to_string()),
             self.cookie_secure,
@@ -168,6 +205,13 @@ impl fmt::Display for Config {
             self.tracker_spacing_ms,
         )
     }
+}
+
+/// Where cluster mode keeps its state.
+#[derive(Clone, Debug)]
+pub struct Cluster {
+    pub database: String,
+    pub redis: String,
 }
 
 /// Hides a password in a database URL.

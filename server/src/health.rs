@@ -1,19 +1,20 @@
 use axum::extract::State;
 use axum::http::StatusCode;
-use sqlx::SqlitePool;
+
+use crate::storage::Storage;
 
 /// Liveness: the process answers.
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-/// Readiness: the database answers too.
-pub async fn readyz(State(pool): State<SqlitePool>) -> (StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(&pool).await {
-        Ok(_) => (StatusCode::OK, "ready"),
+/// Readiness: the stores answer too (the database; Redis in cluster mode).
+pub async fn readyz(State(storage): State<Storage>) -> (StatusCode, &'static str) {
+    match storage.ready().await {
+        Ok(()) => (StatusCode::OK, "ready"),
         Err(e) => {
-            tracing::warn!(error = %e, "database not reachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+            tracing::warn!(error = %e, "a store is not reachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "store unavailable")
         }
     }
 }

@@ -9,8 +9,9 @@ mod keys;
 mod middleware;
 #[cfg(test)]
 mod pg_test;
+mod redis_state;
 pub mod sessions;
-mod storage;
+pub mod storage;
 pub mod task_store;
 pub mod tracker;
 
@@ -28,7 +29,6 @@ use axum::Router;
 use cloud::{ClientConfig, CloudClient, Endpoints};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use sqlx::SqlitePool;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
@@ -47,12 +47,15 @@ pub enum Error {
     Database(#[source] sqlx::Error),
     #[error("cloud client: {0}")]
     Cloud(#[from] cloud::CloudError),
+    #[error("redis: {0}")]
+    Redis(String),
 }
 
 /// A ready-to-serve portal and what must live as long as it.
 pub struct Built {
     pub router: Router,
-    pub pool: SqlitePool,
+    /// Embedded or cluster stores.
+    pub storage: storage::Storage,
     /// The in-process emulator in demo mode; dropping it stops it.
     pub emulator: Option<emulator::Running>,
     /// The export tracker; dropping it stops it.
@@ -92,16 +95,23 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     )?;
 
     let key = keys::load_or_create(config.session_key.as_deref(), &config.data_dir)?;
-    let pool = storage::connect(&config.database_url()).await?;
-    let tasks = Arc::new(task_store::SqliteTaskStore::new(pool.clone()).await?);
-    let store = sessions::SqliteSessions::new(pool.clone());
-    spawn_expired_session_cleanup(store.clone());
-    // SQLite is one instance's own: creates this process did not start are orphans of a crash.
-    match app::ssr::tasks::TaskStore::release_claims(&*tasks, app::ssr::now_ms()).await {
-        Ok(0) => {}
-        Ok(n) => tracing::warn!(rows = n, "creates interrupted by a stop are looked up in the cloud"),
-        Err(e) => tracing::warn!(error = %e, "could not release interrupted creates"),
+    let opened = storage::open(config).await?;
+    let cloud = match opened.budget.clone() {
+        Some(budget) => cloud.with_budget(budget),
+        None => cloud,
+    };
+    let (tasks, preferences, store) =
+        (opened.tasks.clone(), opened.preferences.clone(), opened.sessions.clone());
+    if let storage::Storage::Embedded { pool } = &opened.storage {
+        // SQLite is one instance's own: creates this process did not start are orphans of a crash.
+        match tasks.release_claims(app::ssr::now_ms()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(rows = n, "creates interrupted by a stop are looked up in the cloud"),
+            Err(e) => tracing::warn!(error = %e, "could not release interrupted creates"),
+        }
+        spawn_expired_session_cleanup(sessions::SqliteSessions::new(pool.clone()));
     }
+    tracing::info!(mode = if opened.storage.is_cluster() { "cluster" } else { "embedded" }, "stores ready");
 
     let tracker_config = config.tracker();
     let portal = Portal {
@@ -110,8 +120,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         vault: TokenVault::new(&key),
         demo: config.is_demo().then(demo_login),
         session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
-        tasks: tasks.clone(),
-        preferences: tasks,
+        tasks,
+        preferences,
         tracker: Arc::new(tokio::sync::Notify::new()),
         lists: ListCache::new(cache::LIST_TTL),
         scan_cache: ListCache::new(cache::SCAN_TTL),
@@ -146,7 +156,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let health = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
-        .with_state(pool.clone());
+        .with_state(opened.storage.clone());
 
     let pkg_dir = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
     let compressed = tokio::task::spawn_blocking({
@@ -176,7 +186,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
 
-    Ok(Built { router, pool, emulator, tracker, portal })
+    Ok(Built { router, storage: opened.storage, emulator, tracker, portal })
 }
 
 fn demo_login() -> DemoLogin {

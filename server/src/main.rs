@@ -38,7 +38,7 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
     axum::serve(listener, built.router).with_graceful_shutdown(shutdown_signal()).await?;
-    built.pool.close().await;
+    built.storage.close().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -19,3 +19,97 @@ pub async fn connect(url: &str) -> Result<SqlitePool, Error> {
         .busy_timeout(Duration::from_secs(5));
     SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(Error::Database)
 }
+
+/// Where the portal keeps its state: embedded (one SQLite file; in-process ephemeral state) or
+/// cluster (PostgreSQL for durable state, Redis for shared ephemeral state).
+#[derive(Clone)]
+pub enum Storage {
+    Embedded { pool: SqlitePool },
+    Cluster { pool: sqlx::PgPool, shared: crate::redis_state::Shared },
+}
+
+/// The stores of one mode.
+pub struct Opened {
+    pub storage: Storage,
+    pub tasks: std::sync::Arc<dyn app::ssr::tasks::TaskStore>,
+    pub preferences: std::sync::Arc<dyn app::ssr::tasks::PreferenceStore>,
+    pub sessions: crate::sessions::Sessions,
+    /// HSS's budget shared by the instances (cluster mode).
+    pub budget: Option<std::sync::Arc<dyn cloud::limits::CallBudget>>,
+}
+
+pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
+    use crate::sessions::Sessions;
+    use crate::task_store::{PgTaskStore, SqliteTaskStore};
+    use std::sync::Arc;
+    match config.cluster().map_err(Error::Config)? {
+        None => {
+            let pool = connect(&config.database_url()).await?;
+            let tasks = Arc::new(SqliteTaskStore::new(pool.clone()).await?);
+            let sessions = Sessions::Sqlite(crate::sessions::SqliteSessions::new(pool.clone()));
+            Ok(Opened {
+                storage: Storage::Embedded { pool },
+                tasks: tasks.clone(),
+                preferences: tasks,
+                sessions,
+                budget: None,
+            })
+        }
+        Some(cluster) => {
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect(&cluster.database)
+                .await
+                .map_err(Error::Database)?;
+            let tasks = Arc::new(PgTaskStore::new(pool.clone()).await?);
+            let shared = crate::redis_state::Shared::connect(&cluster.redis, &config.redis_prefix).await?;
+            let budget = (config.hss_calls_per_minute > 0).then(|| {
+                let budget =
+                    crate::redis_state::RedisBudget::new(shared.clone(), config.hss_calls_per_minute);
+                std::sync::Arc::new(budget) as std::sync::Arc<dyn cloud::limits::CallBudget>
+            });
+            Ok(Opened {
+                sessions: Sessions::Redis(crate::redis_state::RedisSessions(shared.clone())),
+                storage: Storage::Cluster { pool, shared },
+                tasks: tasks.clone(),
+                preferences: tasks,
+                budget,
+            })
+        }
+    }
+}
+
+impl Storage {
+    /// The embedded database (tests look into it).
+    pub fn sqlite(&self) -> &SqlitePool {
+        match self {
+            Storage::Embedded { pool } => pool,
+            Storage::Cluster { .. } => panic!("cluster mode keeps no SQLite database"),
+        }
+    }
+
+    pub fn is_cluster(&self) -> bool {
+        matches!(self, Storage::Cluster { .. })
+    }
+
+    /// Whether every store answers.
+    pub async fn ready(&self) -> Result<(), String> {
+        match self {
+            Storage::Embedded { pool } => {
+                sqlx::query("SELECT 1").execute(pool).await.map(|_| ()).map_err(|e| e.to_string())
+            }
+            Storage::Cluster { pool, shared } => {
+                sqlx::query("SELECT 1").execute(pool).await.map_err(|e| e.to_string())?;
+                shared.ping().await.map_err(|e| e.to_string())
+            }
+        }
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Storage::Embedded { pool } => pool.close().await,
+            Storage::Cluster { pool, .. } => pool.close().await,
+        }
+    }
+}

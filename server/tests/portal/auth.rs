@@ -31,7 +31,7 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     // another 30 minutes.
     assert!(me.session_cookie_line().is_none(), "a read within the minute writes no session");
     sqlx::query("UPDATE sessions SET data = json_set(data, '$.seen', 0)")
-        .execute(&p.built.pool)
+        .execute(p.built.storage.sqlite())
         .await
         .unwrap();
     let me = send(r, post_form("/api/auth/whoami", &[], Some(&cookie))).await;
@@ -213,7 +213,7 @@ async fn the_token_never_leaves_the_server() {
     }
     // Nor is it stored in the clear.
     let rows: Vec<String> =
-        sqlx::query_scalar("SELECT data FROM sessions").fetch_all(&p.built.pool).await.unwrap();
+        sqlx::query_scalar("SELECT data FROM sessions").fetch_all(p.built.storage.sqlite()).await.unwrap();
     assert!(!rows.is_empty());
     for data in rows {
         assert!(!data.contains(&token[..64]), "token stored unsealed");
@@ -306,7 +306,7 @@ async fn health_and_readiness() {
     );
     assert_eq!(page.headers.get("x-frame-options").unwrap(), "DENY");
     assert!(page.headers.get("x-request-id").is_some());
-    p.built.pool.close().await;
+    p.built.storage.sqlite().close().await;
     assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
@@ -316,8 +316,10 @@ async fn sign_out_holds_with_a_request_in_flight_and_reads_write_no_session() {
     let r = &p.built.router;
     let cookie = sign_in(r).await;
     let expiry = || async {
-        let rows: Vec<i64> =
-            sqlx::query_scalar("SELECT expiry_date FROM sessions").fetch_all(&p.built.pool).await.unwrap();
+        let rows: Vec<i64> = sqlx::query_scalar("SELECT expiry_date FROM sessions")
+            .fetch_all(p.built.storage.sqlite())
+            .await
+            .unwrap();
         rows
     };
     let before = expiry().await;

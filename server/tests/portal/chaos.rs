@@ -128,7 +128,7 @@ async fn two_hundred_creates_through_faults_lose_nothing_and_double_nothing() {
     let rows: Vec<Row> = loop {
         let rows: Vec<Row> =
             sqlx::query_as("SELECT kind, status, cloud_task_id, failure, created_at, finished_at FROM tasks")
-                .fetch_all(&p.built.pool)
+                .fetch_all(p.built.storage.sqlite())
                 .await
                 .unwrap();
         if rows.iter().all(|r| r.finished_at.is_some()) {

@@ -1,0 +1,272 @@
+//! Cluster mode's shared ephemeral state in Redis, under one key prefix: sessions (only a create
+//! inserts, a save updates a session that still exists, like the SQLite store) and HSS's
+//! per-user call budget (a sliding window per user and API, counted on Redis's clock so every
+//! instance sees the same window).
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use cloud::limits::{BoxFuture, CallBudget};
+use redis::aio::ConnectionManager;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use crate::Error;
+
+/// A connection (multiplexed, reconnecting) and the prefix every key starts with.
+#[derive(Clone)]
+pub struct Shared {
+    conn: ConnectionManager,
+    prefix: String,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared").field("prefix", &self.prefix).finish()
+    }
+}
+
+impl Shared {
+    pub async fn connect(url: &str, prefix: &str) -> Result<Self, Error> {
+        let client =
+            redis::Client::open(url).map_err(|e| Error::Config(format!("SECPORTAL_REDIS_URL: {e}")))?;
+        let conn = ConnectionManager::new(client).await.map_err(|e| Error::Redis(e.to_string()))?;
+        Ok(Self { conn, prefix: prefix.to_string() })
+    }
+
+    fn key(&self, parts: &[&str]) -> String {
+        let mut key = self.prefix.clone();
+        for p in parts {
+            key.push_str(p);
+            key.push(':');
+        }
+        key.pop();
+        key
+    }
+
+    pub async fn ping(&self) -> redis::RedisResult<()> {
+        redis::cmd("PING").query_async::<String>(&mut self.conn.clone()).await.map(|_| ())
+    }
+}
+
+fn backend(e: impl std::fmt::Display) -> session_store::Error {
+    session_store::Error::Backend(e.to_string())
+}
+
+/// Sessions as JSON records that expire with the session.
+#[derive(Clone, Debug)]
+pub struct RedisSessions(pub Shared);
+
+impl RedisSessions {
+    fn key(&self, id: &Id) -> String {
+        self.0.key(&["session", &id.to_string()])
+    }
+
+    /// `SET … PXAT expiry` with `NX` (create) or `XX` (save): a save never writes back a
+    /// session that was deleted or cycled meanwhile.
+    async fn set(&self, record: &Record, mode: &str) -> session_store::Result<bool> {
+        let value = serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let at = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
+        let done: Option<String> = redis::cmd("SET")
+            .arg(self.key(&record.id))
+            .arg(value)
+            .arg("PXAT")
+            .arg(at)
+            .arg(mode)
+            .query_async(&mut self.0.conn.clone())
+            .await
+            .map_err(backend)?;
+        Ok(done.is_some())
+    }
+}
+
+#[async_trait]
+impl SessionStore for RedisSessions {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        while !self.set(record, "NX").await? {
+            record.id = Id::default();
+        }
+        Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.set(record, "XX").await.map(|_| ())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let value: Option<String> = redis::cmd("GET")
+            .arg(self.key(id))
+            .query_async(&mut self.0.conn.clone())
+            .await
+            .map_err(backend)?;
+        value
+            .map(|v| serde_json::from_str(&v).map_err(|e| session_store::Error::Decode(e.to_string())))
+            .transpose()
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        redis::cmd("DEL")
+            .arg(self.key(id))
+            .query_async::<i64>(&mut self.0.conn.clone())
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// HSS's per-user budget shared by every instance: a sorted set of call times per user and
+/// API, trimmed to the window, on Redis's own clock. The answer is 0 (go) or the milliseconds
+/// to wait.
+const ACQUIRE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) < limit then
+  redis.call('ZADD', KEYS[1], now, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - now)
+";
+
+/// The cloud answered 429 anyway: the window is full for a whole window from now.
+const EXHAUST: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('DEL', KEYS[1])
+for i = 1, tonumber(ARGV[2]) do
+  redis.call('ZADD', KEYS[1], now, ARGV[3] .. i)
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
+return 0
+";
+
+#[derive(Clone, Debug)]
+pub struct RedisBudget {
+    shared: Shared,
+    per_minute: u32,
+}
+
+impl RedisBudget {
+    pub fn new(shared: Shared, per_minute: u32) -> Self {
+        Self { shared, per_minute }
+    }
+
+    fn key(&self, who: &str, op: &str) -> String {
+        self.shared.key(&["hss", who, op])
+    }
+}
+
+const WINDOW_MS: i64 = 60_000;
+
+impl CallBudget for RedisBudget {
+    fn acquire<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, Result<(), Duration>> {
+        Box::pin(async move {
+            let member = format!("{:032x}", rand::random::<u128>());
+            let wait: redis::RedisResult<i64> = redis::Script::new(ACQUIRE)
+                .key(self.key(who, op))
+                .arg(WINDOW_MS)
+                .arg(self.per_minute)
+                .arg(member)
+                .invoke_async(&mut self.shared.conn.clone())
+                .await;
+            match wait {
+                Ok(0) => Ok(()),
+                Ok(ms) => Err(Duration::from_millis(ms.max(1) as u64)),
+                // Without the shared budget, waiting a window is safer than calling: the cloud
+                // would answer 429 and count it.
+                Err(e) => {
+                    tracing::warn!(error = %e, "the shared HSS budget is unreachable");
+                    Err(Duration::from_secs(5))
+                }
+            }
+        })
+    }
+
+    fn exhausted<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, ()> {
+        Box::pin(async move {
+            let filled: redis::RedisResult<i64> = redis::Script::new(EXHAUST)
+                .key(self.key(who, op))
+                .arg(WINDOW_MS)
+                .arg(self.per_minute)
+                .arg("429-")
+                .invoke_async(&mut self.shared.conn.clone())
+                .await;
+            if let Err(e) = filled {
+                tracing::warn!(error = %e, "could not record a 429 in the shared HSS budget");
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::OffsetDateTime;
+
+    /// A key prefix of this test's own on the Redis named by `SECPORTAL_TEST_REDIS` (the local
+    /// one when unset), removed afterwards.
+    async fn shared() -> Shared {
+        let url = std::env::var("SECPORTAL_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+        let prefix = format!("secportal-test-{:016x}:", rand::random::<u64>());
+        Shared::connect(&url, &prefix).await.unwrap_or_else(|e| {
+            panic!("Redis at {url} is needed (run scripts/services.sh, which starts one): {e}")
+        })
+    }
+
+    async fn clean(s: &Shared) {
+        let keys: Vec<String> =
+            redis::cmd("KEYS").arg(format!("{}*", s.prefix)).query_async(&mut s.conn.clone()).await.unwrap();
+        for k in keys {
+            let _: i64 = redis::cmd("DEL").arg(k).query_async(&mut s.conn.clone()).await.unwrap();
+        }
+    }
+
+    #[tokio::test]
+    async fn sessions_stay_ended_and_expire() {
+        let s = shared().await;
+        let store = RedisSessions(s.clone());
+        let mut data = std::collections::HashMap::new();
+        data.insert("auth".to_string(), serde_json::json!({"user": "u"}));
+        let mut r = Record {
+            id: Id::default(),
+            data,
+            expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
+        };
+        store.create(&mut r).await.unwrap();
+        assert_eq!(store.load(&r.id).await.unwrap().unwrap().data, r.data);
+        store.delete(&r.id).await.unwrap();
+        store.save(&r).await.unwrap();
+        assert!(store.load(&r.id).await.unwrap().is_none(), "a late save does not bring it back");
+        let mut short = Record {
+            id: Id::default(),
+            expiry_date: OffsetDateTime::now_utc() + time::Duration::milliseconds(200),
+            ..r
+        };
+        store.create(&mut short).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(store.load(&short.id).await.unwrap().is_none(), "expired with the session");
+        clean(&s).await;
+    }
+
+    #[tokio::test]
+    async fn the_budget_is_five_a_minute_per_user_and_api_for_every_instance() {
+        let s = shared().await;
+        // Two instances: two budgets over the same Redis.
+        let (a, b) = (RedisBudget::new(s.clone(), 5), RedisBudget::new(s.clone(), 5));
+        for i in 0..5 {
+            let budget = if i % 2 == 0 { &a } else { &b };
+            assert!(budget.acquire("d/u1", "list").await.is_ok(), "call {i}");
+        }
+        let wait = b.acquire("d/u1", "list").await.unwrap_err();
+        assert!(wait > Duration::from_secs(55) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert!(a.acquire("d/u2", "list").await.is_ok(), "other users have their own");
+        assert!(a.acquire("d/u1", "create").await.is_ok(), "other APIs have their own");
+        a.exhausted("d/u3", "list").await;
+        assert!(b.acquire("d/u3", "list").await.unwrap_err() > Duration::from_secs(59));
+        clean(&s).await;
+    }
+}
