@@ -121,7 +121,7 @@ const ACTIVE: &str = "status IN ('creating', 'checking', 'running')";
 
 /// The store's methods for one driver (the same statements for both).
 macro_rules! sql_task_store {
-    ($db:ty) => {
+    ($db:ty, $lock:literal) => {
 
 #[async_trait]
 impl TaskStore for SqlTaskStore<$db> {
@@ -327,10 +327,16 @@ impl TaskStore for SqlTaskStore<$db> {
         Ok((tasks(rows)?, total.max(0) as u64))
     }
 
-    async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError> {
+    async fn claim_due(&self, now_ms: i64, lease_until: i64, limit: u32) -> Result<Vec<Task>, StoreError> {
+        // One statement: the rows it moves to `lease_until` are this tracker's; another
+        // instance's claim skips them (PostgreSQL: SKIP LOCKED; SQLite has one writer).
         let rows: Vec<TaskRow> = sqlx::query_as(&format!(
-            "SELECT * FROM tasks WHERE {ACTIVE} AND next_poll_at <= $1 ORDER BY next_poll_at LIMIT $2"
+            "UPDATE tasks SET next_poll_at = $1 WHERE id IN (
+                SELECT id FROM tasks WHERE {ACTIVE} AND next_poll_at <= $2 ORDER BY next_poll_at LIMIT $3 {}
+             ) RETURNING *",
+            $lock
         ))
+        .bind(lease_until)
         .bind(now_ms)
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -390,15 +396,12 @@ impl TaskStore for SqlTaskStore<$db> {
     }
 
     async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError> {
-        sqlx::query(&format!(
-            "UPDATE tasks SET next_poll_at = CASE WHEN next_poll_at > $1 THEN next_poll_at ELSE $1 END
-             WHERE id = $2 AND {ACTIVE}"
-        ))
-        .bind(at)
-        .bind(id)
-        .execute(&self.pool)
-        .await
-        .map_err(failed)?;
+        sqlx::query(&format!("UPDATE tasks SET next_poll_at = $1 WHERE id = $2 AND {ACTIVE}"))
+            .bind(at)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(failed)?;
         Ok(())
     }
 
@@ -543,8 +546,8 @@ impl PreferenceStore for SqlTaskStore<$db> {
     };
 }
 
-sql_task_store!(Sqlite);
-sql_task_store!(Postgres);
+sql_task_store!(Sqlite, "");
+sql_task_store!(Postgres, "FOR UPDATE SKIP LOCKED");
 
 #[cfg(test)]
 mod tests {
@@ -644,7 +647,7 @@ mod tests {
         s.unclear(&first.id, "checking", 3, 10).await.unwrap();
         let checking = s.get(&first.id).await.unwrap().unwrap();
         assert_eq!((checking.status, checking.next_poll_at), (TaskStatus::Checking, 10));
-        assert_eq!(s.due(10, 10).await.unwrap().len(), 1, "the tracker looks it up");
+        assert_eq!(s.claim_due(10, 20, 10).await.unwrap().len(), 1, "the tracker looks it up");
         s.record(&first.id, Progress::Found { cloud_task_id: "c1".into(), export_ref: None }, 11)
             .await
             .unwrap();
@@ -716,8 +719,11 @@ mod tests {
         let dsc = HistoryFilter { kind: Some(TaskKind::DscResults), ..q.clone() };
         assert_eq!(s.list("d", "u1", &dsc).await.unwrap().1, 1);
 
-        assert_eq!(s.due(150, 10).await.unwrap().len(), 1);
         assert_eq!(s.next_due().await.unwrap(), Some(100));
+        assert_eq!(s.claim_due(150, 160, 10).await.unwrap().len(), 1);
+        assert!(s.claim_due(155, 170, 10).await.unwrap().is_empty(), "a claimed row is leased");
+        assert_eq!(s.next_due().await.unwrap(), Some(160), "due again when the lease ends");
+        assert_eq!(s.claim_due(160, 170, 10).await.unwrap().len(), 1, "a dead tracker's row comes back");
         s.record(
             &a.id,
             Progress::Succeeded { file_id: Some("f".into()), file_name: Some("x.zip".into()) },

@@ -6,8 +6,10 @@
 //! where the last process stopped. Each poll starts when it is due, in a long-lived set of
 //! futures, with its own short timeout and no transport retries (the tracker has its own
 //! back-off), and at most `per_service` polls of one service at once: one API that hangs delays
-//! nobody else's tracking by more than a poll's timeout. A poll first moves its row's next look
-//! past its timeout, so a row in flight is not taken again (and a crashed poll is retried).
+//! nobody else's tracking by more than a poll's timeout. Due rows are claimed with a lease past
+//! the poll's timeout (one statement; PostgreSQL skips rows another instance holds), so each
+//! task is polled by one tracker at a time, and a dead instance's rows come back when their
+//! lease runs out.
 //!
 //! HSS allows 5 calls a minute per user per API; the tracker spaces one user's status calls to
 //! one API by `spacing` (12 s = 5 a minute), however many tasks that user has running, and
@@ -170,7 +172,10 @@ impl Tracker {
     /// its slot. Says whether any waits only for the service cap.
     async fn start_due(&mut self) -> bool {
         let now = now_ms();
-        let due = match self.portal.tasks.due(now, ROUND).await {
+        // The row is not due again while its poll runs (nor, after a crash, before the poll
+        // would have timed out); other instances skip it.
+        let lease = now + ms(self.config.poll_timeout) + 1_000;
+        let due = match self.portal.tasks.claim_due(now, lease, ROUND).await {
             Ok(due) => due,
             Err(e) => {
                 tracing::warn!(error = %e, "tracker could not read the active tasks");
@@ -179,27 +184,22 @@ impl Tracker {
         };
         let mut capped = false;
         for task in due {
-            if self.in_flight.contains(&task.id) {
-                continue;
-            }
             let service = service_of(&task);
-            if self.busy.get(service).copied().unwrap_or(0) >= self.config.per_service {
-                capped = true;
-                continue;
-            }
             let key = (task.owner.user_key(), task.kind.status_api().name);
             let slot = self.slots.get(&key).copied().unwrap_or(0);
-            if slot > now {
-                if let Err(e) = self.portal.tasks.defer(&task.id, slot).await {
+            let full = self.busy.get(service).copied().unwrap_or(0) >= self.config.per_service;
+            let wait_until = if self.in_flight.contains(&task.id) {
+                Some(lease)
+            } else if full {
+                capped = true;
+                Some(now + 500)
+            } else {
+                (slot > now).then_some(slot)
+            };
+            if let Some(at) = wait_until {
+                if let Err(e) = self.portal.tasks.defer(&task.id, at).await {
                     tracing::warn!(error = %e, "tracker could not defer a task");
                 }
-                continue;
-            }
-            // The row is not due again while its poll runs (nor, after a crash, before the
-            // poll would have timed out).
-            let lease = now + ms(self.config.poll_timeout) + 1_000;
-            if let Err(e) = self.portal.tasks.defer(&task.id, lease).await {
-                tracing::warn!(error = %e, "tracker could not lease a task");
                 continue;
             }
             self.slots.insert(key.clone(), now + ms(spacing(&self.config, &task)));

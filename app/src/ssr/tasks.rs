@@ -185,12 +185,15 @@ pub trait TaskStore: Send + Sync {
         user_id: &str,
         filter: &HistoryFilter,
     ) -> Result<(Vec<Task>, u64), StoreError>;
-    /// Active tasks whose next look is due, oldest due first.
-    async fn due(&self, now_ms: i64, limit: u32) -> Result<Vec<Task>, StoreError>;
+    /// Claims active tasks whose next look is due, oldest due first: their next look moves to
+    /// `lease_until`, so no other tracker (another instance) takes them meanwhile, and a
+    /// tracker that dies leaves them to the others once the lease runs out.
+    async fn claim_due(&self, now_ms: i64, lease_until: i64, limit: u32) -> Result<Vec<Task>, StoreError>;
     /// When the next active task is due, if any is.
     async fn next_due(&self) -> Result<Option<i64>, StoreError>;
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError>;
-    /// Moves an active task's next poll to `at` without counting a poll.
+    /// Moves an active task's next look to `at` without counting a poll (a claimed task that
+    /// must wait for its user's slot).
     async fn defer(&self, id: &str, at: i64) -> Result<(), StoreError>;
     /// Cloud ids of a kind that rows in a project already follow (a found task is never
     /// claimed twice).
