@@ -9,12 +9,12 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_INCREMENTAL ?= 0
 E2E_DATA := $(CURDIR)/target/e2e-data
 
-.PHONY: run test setup unit e2e fmt-check build-release
+.PHONY: run test setup unit e2e cluster fmt-check build-release
 
 run: setup
 	cargo leptos serve --release
 
-test: setup fmt-check unit e2e
+test: setup fmt-check unit e2e cluster
 
 setup:
 	@scripts/setup.sh
@@ -25,8 +25,10 @@ fmt-check:
 # The wasm entry (frontend) is left out: building it beside the server would unify Leptos's
 # `hydrate` and `ssr` features into one build, which breaks the server's executor.
 # Bounded, so a hung test fails the run instead of eating CI's whole time limit.
+# The stores' tests run on SQLite and on PostgreSQL and Redis (scripts/services.sh finds the
+# local ones or starts private ones, and says where).
 unit:
-	timeout 1800 cargo test --workspace --exclude frontend --locked
+	eval "$$(scripts/services.sh)" && timeout 1800 cargo test --workspace --exclude frontend --locked
 
 # The browser tests run against a release build (what users get): Playwright starts the
 # emulator on 127.0.0.1:3100, the portal on 127.0.0.1:3000 in demo mode against it with a fresh
@@ -37,6 +39,12 @@ e2e:
 	cargo leptos build --release
 	cargo build --release --locked -p emulator
 	cd end2end && SECPORTAL_DATA_DIR=$(E2E_DATA) SECPORTAL_PUBLIC_ORIGIN=http://127.0.0.1:8080 npx playwright test
+
+# Cluster mode: two release instances behind nginx, the standalone emulator, PostgreSQL and
+# Redis (a database and key prefix of the test's own, removed afterwards). Needs the release
+# build the browser tests made.
+cluster:
+	eval "$$(scripts/services.sh)" && timeout 900 python3 cluster/test_cluster.py
 
 build-release: setup
 	cargo leptos build --release

@@ -114,6 +114,13 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     tracing::info!(mode = if opened.storage.is_cluster() { "cluster" } else { "embedded" }, "stores ready");
 
     let tracker_config = config.tracker();
+    let tracker_wake = Arc::new(app::ssr::tasks::Wake::new(match &opened.storage {
+        storage::Storage::Cluster { shared, .. } => Some(shared.wake_others()),
+        storage::Storage::Embedded { .. } => None,
+    }));
+    if let storage::Storage::Cluster { shared, .. } = &opened.storage {
+        shared.relay_wakes(tracker_wake.clone());
+    }
     let portal = Portal {
         poll_cloud: cloud.with_policy(tracker_config.poll_timeout, 0),
         cloud,
@@ -122,7 +129,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         session_max_lifetime: Duration::from_secs(u64::from(config.session_max_hours) * 3600),
         tasks,
         preferences,
-        tracker: Arc::new(tokio::sync::Notify::new()),
+        tracker: tracker_wake.clone(),
         lists: ListCache::new(cache::LIST_TTL),
         scan_cache: ListCache::new(cache::SCAN_TTL),
     };

@@ -16,6 +16,7 @@ use crate::Error;
 /// A connection (multiplexed, reconnecting) and the prefix every key starts with.
 #[derive(Clone)]
 pub struct Shared {
+    client: redis::Client,
     conn: ConnectionManager,
     prefix: String,
 }
@@ -30,8 +31,8 @@ impl Shared {
     pub async fn connect(url: &str, prefix: &str) -> Result<Self, Error> {
         let client =
             redis::Client::open(url).map_err(|e| Error::Config(format!("SECPORTAL_REDIS_URL: {e}")))?;
-        let conn = ConnectionManager::new(client).await.map_err(|e| Error::Redis(e.to_string()))?;
-        Ok(Self { conn, prefix: prefix.to_string() })
+        let conn = ConnectionManager::new(client.clone()).await.map_err(|e| Error::Redis(e.to_string()))?;
+        Ok(Self { client, conn, prefix: prefix.to_string() })
     }
 
     fn key(&self, parts: &[&str]) -> String {
@@ -46,6 +47,51 @@ impl Shared {
 
     pub async fn ping(&self) -> redis::RedisResult<()> {
         redis::cmd("PING").query_async::<String>(&mut self.conn.clone()).await.map(|_| ())
+    }
+}
+
+/// Tracker wake-ups across instances: a create on one instance makes every tracker look at once.
+impl Shared {
+    fn wake_channel(&self) -> String {
+        self.key(&["wake"])
+    }
+
+    /// Tells the other instances' trackers (best effort: they also look on their own schedule).
+    pub fn wake_others(&self) -> Box<dyn Fn() + Send + Sync> {
+        let (conn, channel) = (self.conn.clone(), self.wake_channel());
+        Box::new(move || {
+            let (mut conn, channel) = (conn.clone(), channel.clone());
+            tokio::spawn(async move {
+                if let Err(e) = redis::cmd("PUBLISH").arg(&channel).arg(1).query_async::<i64>(&mut conn).await
+                {
+                    tracing::debug!(error = %e, "could not wake the other trackers");
+                }
+            });
+        })
+    }
+
+    /// Passes wake-ups from other instances to this instance's tracker, for as long as the
+    /// process runs (reconnecting after a Redis outage).
+    pub fn relay_wakes(&self, wake: std::sync::Arc<app::ssr::tasks::Wake>) {
+        let (client, channel) = (self.client.clone(), self.wake_channel());
+        tokio::spawn(async move {
+            use futures_util::StreamExt;
+            loop {
+                match client.get_async_pubsub().await {
+                    Ok(mut pubsub) => match pubsub.subscribe(&channel).await {
+                        Ok(()) => {
+                            let mut messages = pubsub.on_message();
+                            while messages.next().await.is_some() {
+                                wake.notify_local();
+                            }
+                        }
+                        Err(e) => tracing::warn!(error = %e, "could not subscribe to tracker wake-ups"),
+                    },
+                    Err(e) => tracing::warn!(error = %e, "no Redis connection for tracker wake-ups"),
+                }
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        });
     }
 }
 

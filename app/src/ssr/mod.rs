@@ -44,8 +44,8 @@ pub struct Portal {
     pub tasks: Arc<dyn tasks::TaskStore>,
     /// What users keep between visits.
     pub preferences: Arc<dyn tasks::PreferenceStore>,
-    /// Wakes the background tracker when a task is created or may be polled again.
-    pub tracker: Arc<tokio::sync::Notify>,
+    /// Wakes the background trackers when a task is created or may be polled again.
+    pub tracker: Arc<tasks::Wake>,
     /// Short-lived copies of cloud lists, so pickers stay within HSS's 5 calls a minute.
     pub lists: cache::ListCache,
     /// Scan task lists and details, reused for a few seconds per user.

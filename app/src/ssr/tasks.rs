@@ -231,6 +231,35 @@ pub trait TaskStore: Send + Sync {
     async fn prune(&self, before_ms: i64) -> Result<u64, StoreError>;
 }
 
+/// Wakes the background trackers when a task is created or may be looked at again: this
+/// instance's at once, and in cluster mode every other instance's (the server passes how).
+pub struct Wake {
+    local: tokio::sync::Notify,
+    others: Option<Box<dyn Fn() + Send + Sync>>,
+}
+
+impl Wake {
+    pub fn new(others: Option<Box<dyn Fn() + Send + Sync>>) -> Self {
+        Self { local: tokio::sync::Notify::new(), others }
+    }
+
+    pub fn notify_one(&self) {
+        self.local.notify_one();
+        if let Some(tell) = &self.others {
+            tell();
+        }
+    }
+
+    /// Only this instance's tracker (a message from another instance).
+    pub fn notify_local(&self) {
+        self.local.notify_one();
+    }
+
+    pub fn notified(&self) -> tokio::sync::futures::Notified<'_> {
+        self.local.notified()
+    }
+}
+
 /// What a user keeps between visits (the container export's column set).
 #[async_trait]
 pub trait PreferenceStore: Send + Sync {
