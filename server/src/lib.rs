@@ -114,6 +114,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     tracing::info!(mode = if opened.storage.is_cluster() { "cluster" } else { "embedded" }, "stores ready");
 
     let tracker_config = config.tracker();
+    let shared_cache: Option<Arc<dyn cache::SharedCache>> = match &opened.storage {
+        storage::Storage::Cluster { shared, .. } => Some(Arc::new(shared.clone())),
+        storage::Storage::Embedded { .. } => None,
+    };
     let tracker_wake = Arc::new(app::ssr::tasks::Wake::new(match &opened.storage {
         storage::Storage::Cluster { shared, .. } => Some(shared.wake_others()),
         storage::Storage::Embedded { .. } => None,
@@ -130,8 +134,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         tasks,
         preferences,
         tracker: tracker_wake.clone(),
-        lists: ListCache::new(cache::LIST_TTL),
-        scan_cache: ListCache::new(cache::SCAN_TTL),
+        lists: ListCache::new("lists", cache::LIST_TTL).shared(shared_cache.clone()),
+        scan_cache: ListCache::new("scans", cache::SCAN_TTL).shared(shared_cache),
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), tracker_config);

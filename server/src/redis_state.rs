@@ -95,6 +95,73 @@ impl Shared {
     }
 }
 
+/// List caches shared by the instances: JSON copies that expire on their own, a short lock per
+/// key so concurrent misses make one cloud call, and forgetting by prefix. Redis errors only
+/// cost a cache miss.
+#[async_trait]
+impl app::ssr::cache::SharedCache for Shared {
+    async fn get(&self, key: &str) -> Option<String> {
+        redis::cmd("GET")
+            .arg(self.key(&["cache", key]))
+            .query_async(&mut self.conn.clone())
+            .await
+            .ok()
+            .flatten()
+    }
+
+    async fn put(&self, key: &str, value: &str, ttl: Duration) {
+        let ms = ttl.as_millis().max(1) as u64;
+        let mut set = redis::cmd("SET");
+        set.arg(self.key(&["cache", key])).arg(value).arg("PX").arg(ms);
+        if let Err(e) = set.query_async::<()>(&mut self.conn.clone()).await {
+            tracing::debug!(error = %e, "could not share a cached list");
+        }
+    }
+
+    async fn lock(&self, key: &str, ttl: Duration) -> bool {
+        let ms = ttl.as_millis().max(1) as u64;
+        let taken: redis::RedisResult<Option<String>> = redis::cmd("SET")
+            .arg(self.key(&["cache", key]))
+            .arg(1)
+            .arg("NX")
+            .arg("PX")
+            .arg(ms)
+            .query_async(&mut self.conn.clone())
+            .await;
+        // Without Redis every instance fetches for itself.
+        taken.map(|t| t.is_some()).unwrap_or(true)
+    }
+
+    async fn unlock(&self, key: &str) {
+        let _ =
+            redis::cmd("DEL").arg(self.key(&["cache", key])).query_async::<i64>(&mut self.conn.clone()).await;
+    }
+
+    async fn forget(&self, prefix: &str) {
+        let pattern = format!("{}*", self.key(&["cache", prefix]));
+        let mut conn = self.conn.clone();
+        let mut cursor: u64 = 0;
+        loop {
+            let page: redis::RedisResult<(u64, Vec<String>)> = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await;
+            let Ok((next, keys)) = page else { return };
+            if !keys.is_empty() {
+                let _ = redis::cmd("DEL").arg(keys).query_async::<i64>(&mut conn).await;
+            }
+            if next == 0 {
+                return;
+            }
+            cursor = next;
+        }
+    }
+}
+
 fn backend(e: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(e.to_string())
 }
@@ -269,6 +336,50 @@ mod tests {
         for k in keys {
             let _: i64 = redis::cmd("DEL").arg(k).query_async(&mut s.conn.clone()).await.unwrap();
         }
+    }
+
+    #[tokio::test]
+    async fn shared_lists_serve_every_instance_with_one_fetch() {
+        use app::ssr::cache::{CacheKey, ListCache, SharedCache};
+        use std::sync::atomic::{AtomicU32, Ordering};
+        let s = shared().await;
+        let owner = app::ssr::identity::Owner {
+            user_id: "u".into(),
+            user_name: "u".into(),
+            domain_id: "d".into(),
+            project_id: "p".into(),
+            region: "r".into(),
+        };
+        let shared: std::sync::Arc<dyn SharedCache> = std::sync::Arc::new(s.clone());
+        // Two instances' caches over one Redis, missing at once.
+        let a = std::sync::Arc::new(
+            ListCache::new("lists", Duration::from_secs(60)).shared(Some(shared.clone())),
+        );
+        let b = std::sync::Arc::new(ListCache::new("lists", Duration::from_secs(60)).shared(Some(shared)));
+        let calls = std::sync::Arc::new(AtomicU32::new(0));
+        let mut all = tokio::task::JoinSet::new();
+        for cache in [a.clone(), b.clone(), a.clone(), b.clone()] {
+            let (calls, key) = (calls.clone(), CacheKey::new(&owner, "clusters"));
+            all.spawn(async move {
+                cache
+                    .get(key, false, async {
+                        calls.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(300)).await;
+                        Ok::<_, ()>(vec![1u32, 2])
+                    })
+                    .await
+                    .unwrap()
+            });
+        }
+        while let Some(v) = all.join_next().await {
+            assert_eq!(*v.unwrap(), vec![1, 2]);
+        }
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "one cloud call for both instances");
+        a.forget(&owner).await;
+        let fresh =
+            b.get(CacheKey::new(&owner, "clusters"), false, async { Ok::<_, ()>(vec![3u32]) }).await.unwrap();
+        assert_eq!(*fresh, vec![3], "forgotten on one instance, gone on the other");
+        clean(&s).await;
     }
 
     #[tokio::test]

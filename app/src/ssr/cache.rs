@@ -1,7 +1,9 @@
 //! Short-lived copies of cloud answers. HSS allows 5 calls a minute per user per API: paging or
 //! searching by calling the cloud each time would be throttled after a few clicks, and every
 //! open tab would spend the same budget, so lists are fetched whole once and searched here, and
-//! scan answers are reused for a few seconds.
+//! scan answers are reused for a few seconds. Concurrent misses of one key make one cloud call
+//! (single flight). In cluster mode the copies live in a store every instance shares (Redis),
+//! so a list fetched on one instance serves the others and a change forgets it everywhere.
 
 use std::any::Any;
 use std::collections::HashMap;
@@ -9,8 +11,10 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
 use cloud::hss::{Cluster, ClusterQuery};
 use cloud::{Caller, CloudError};
+use serde::{de::DeserializeOwned, Serialize};
 
 use super::identity::Owner;
 use super::{from_cloud, Portal};
@@ -46,48 +50,135 @@ impl CacheKey {
     }
 }
 
+/// Copies several instances share (the server's Redis in cluster mode), as JSON.
+#[async_trait]
+pub trait SharedCache: Send + Sync {
+    async fn get(&self, key: &str) -> Option<String>;
+    async fn put(&self, key: &str, value: &str, ttl: Duration);
+    /// Takes the right to fetch `key` for `ttl`; false when another instance holds it.
+    async fn lock(&self, key: &str, ttl: Duration) -> bool;
+    async fn unlock(&self, key: &str);
+    /// Drops every copy whose key starts with `prefix`.
+    async fn forget(&self, prefix: &str);
+}
+
+/// How long one fetch may hold a key before others fetch too.
+const FLIGHT: Duration = Duration::from_secs(10);
+
+impl CacheKey {
+    fn text(&self, cache: &str) -> String {
+        format!("{}:{}:{}:{}", cache, self.owner, self.list, self.detail)
+    }
+}
+
 /// When it stops being served, and the value.
 type Entry = (Instant, Arc<dyn Any + Send + Sync>);
 
 #[derive(Default)]
 pub struct ListCache {
+    /// Tells this cache's keys from the other caches' in the shared store.
+    name: &'static str,
     ttl: Duration,
     entries: Mutex<HashMap<CacheKey, Entry>>,
+    /// One fetch at a time per key in this process.
+    flights: Mutex<HashMap<CacheKey, Arc<tokio::sync::Mutex<()>>>>,
+    shared: Option<Arc<dyn SharedCache>>,
 }
 
 impl ListCache {
-    pub fn new(ttl: Duration) -> Self {
-        Self { ttl, entries: Mutex::new(HashMap::new()) }
+    pub fn new(name: &'static str, ttl: Duration) -> Self {
+        Self { name, ttl, ..Default::default() }
+    }
+
+    /// Keeps the copies in `shared` (cluster mode) rather than in this process.
+    pub fn shared(mut self, shared: Option<Arc<dyn SharedCache>>) -> Self {
+        self.shared = shared;
+        self
     }
 
     /// The cached value under `key`, or a fresh one from `fetch`. Failures are not cached.
-    /// `refresh` skips the copy (the user asked for fresh data).
+    /// `refresh` skips the copy (the user asked for fresh data). Concurrent misses wait for one
+    /// fetch.
     pub async fn get<T, E, F>(&self, key: CacheKey, refresh: bool, fetch: F) -> Result<Arc<T>, E>
     where
-        T: Send + Sync + 'static,
+        T: Serialize + DeserializeOwned + Send + Sync + 'static,
         F: Future<Output = Result<T, E>>,
     {
         if !refresh {
-            let entries = self.entries.lock().expect("list cache");
-            if let Some((until, value)) = entries.get(&key) {
-                if Instant::now() < *until {
-                    if let Ok(v) = value.clone().downcast::<T>() {
-                        return Ok(v);
-                    }
-                }
+            if let Some(v) = self.lookup::<T>(&key).await {
+                return Ok(v);
             }
         }
-        let value = Arc::new(fetch.await?);
-        self.keep(key, value.clone(), self.ttl);
+        let flight = self.flights.lock().expect("flights").entry(key.clone()).or_default().clone();
+        let _turn = flight.lock().await;
+        // Whoever held the turn may have fetched it meanwhile.
+        if !refresh {
+            if let Some(v) = self.lookup::<T>(&key).await {
+                return Ok(v);
+            }
+        }
+        let value = match &self.shared {
+            None => Arc::new(fetch.await?),
+            Some(shared) => self.fetch_shared(shared.as_ref(), &key, refresh, fetch).await?,
+        };
+        self.keep(key.clone(), value.clone(), self.ttl).await;
+        self.flights.lock().expect("flights").retain(|k, f| k != &key || Arc::strong_count(f) > 2);
         Ok(value)
     }
 
-    /// Keeps `value` under `key` for `ttl` (the tracker hands its snapshots to pages).
-    pub fn put<T: Send + Sync + 'static>(&self, key: CacheKey, value: T, ttl: Duration) {
-        self.keep(key, Arc::new(value), ttl);
+    /// One fetch across the instances: the one that takes the key fetches; the others wait
+    /// (bounded) for its copy.
+    async fn fetch_shared<T, E, F>(
+        &self,
+        shared: &dyn SharedCache,
+        key: &CacheKey,
+        refresh: bool,
+        fetch: F,
+    ) -> Result<Arc<T>, E>
+    where
+        T: Serialize + DeserializeOwned + Send + Sync + 'static,
+        F: Future<Output = Result<T, E>>,
+    {
+        let text = key.text(self.name);
+        let lock = format!("{text}:flight");
+        if !refresh && !shared.lock(&lock, FLIGHT).await {
+            let until = Instant::now() + FLIGHT;
+            while Instant::now() < until {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                if let Some(v) = self.lookup::<T>(key).await {
+                    return Ok(v);
+                }
+            }
+        }
+        let value = fetch.await;
+        if !refresh {
+            shared.unlock(&lock).await;
+        }
+        Ok(Arc::new(value?))
     }
 
-    fn keep(&self, key: CacheKey, value: Arc<dyn Any + Send + Sync>, ttl: Duration) {
+    async fn lookup<T: DeserializeOwned + Send + Sync + 'static>(&self, key: &CacheKey) -> Option<Arc<T>> {
+        if let Some(shared) = &self.shared {
+            let text = shared.get(&key.text(self.name)).await?;
+            return serde_json::from_str(&text).ok().map(Arc::new);
+        }
+        let entries = self.entries.lock().expect("list cache");
+        let (until, value) = entries.get(key)?;
+        (Instant::now() < *until).then(|| value.clone().downcast::<T>().ok()).flatten()
+    }
+
+    /// Keeps `value` under `key` for `ttl` (the tracker hands its snapshots to pages).
+    pub async fn put<T: Serialize + Send + Sync + 'static>(&self, key: CacheKey, value: T, ttl: Duration) {
+        self.keep(key, Arc::new(value), ttl).await;
+    }
+
+    async fn keep<T: Serialize + Send + Sync + 'static>(&self, key: CacheKey, value: Arc<T>, ttl: Duration) {
+        if let Some(shared) = &self.shared {
+            if let Ok(text) = serde_json::to_string(value.as_ref()) {
+                shared.put(&key.text(self.name), &text, ttl).await;
+            }
+            return;
+        }
         let mut entries = self.entries.lock().expect("list cache");
         let now = Instant::now();
         entries.retain(|_, (until, _)| now < *until);
@@ -95,8 +186,12 @@ impl ListCache {
     }
 
     /// Drops everything kept for `owner` (after a change the next read must be fresh).
-    pub fn forget(&self, owner: &Owner) {
+    pub async fn forget(&self, owner: &Owner) {
         let who = owner.list_key();
+        if let Some(shared) = &self.shared {
+            shared.forget(&format!("{}:{who}:", self.name)).await;
+            return;
+        }
         self.entries.lock().expect("list cache").retain(|k, _| k.owner != who);
     }
 }
@@ -169,7 +264,7 @@ mod tests {
 
     #[tokio::test]
     async fn fetches_once_within_the_ttl() {
-        let cache = ListCache::new(Duration::from_secs(60));
+        let cache = ListCache::new("lists", Duration::from_secs(60));
         let calls = std::sync::atomic::AtomicU32::new(0);
         let key = CacheKey::new(&owner("u"), "clusters");
         for _ in 0..3 {
@@ -187,9 +282,34 @@ mod tests {
         let other: Result<Arc<Vec<u32>>, &str> =
             cache.get(CacheKey::new(&owner("v"), "clusters"), false, async { Err("down") }).await;
         assert!(other.is_err(), "failures pass through and are not kept");
-        cache.forget(&owner("u"));
+        cache.forget(&owner("u")).await;
         let fresh: Arc<Vec<u32>> = cache.get(key, false, async { Ok::<_, ()>(vec![9]) }).await.unwrap();
         assert_eq!(*fresh, vec![9], "forgotten");
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_make_one_fetch() {
+        let cache = Arc::new(ListCache::new("lists", Duration::from_secs(60)));
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let key = CacheKey::new(&owner("u"), "clusters");
+        let mut all = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let (cache, calls, key) = (cache.clone(), calls.clone(), key.clone());
+            all.spawn(async move {
+                cache
+                    .get(key, false, async {
+                        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        Ok::<_, ()>(vec![7u32])
+                    })
+                    .await
+                    .unwrap()
+            });
+        }
+        while let Some(v) = all.join_next().await {
+            assert_eq!(*v.unwrap(), vec![7]);
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -182,7 +182,7 @@ pub async fn retry_scan(input: RetryInput, key: String) -> Result<(), AppError> 
     };
     let target = Target::Retry(input.task_id.clone());
     let done = create_once(&s, TaskKind::ClusterScan, &key, summary, &input, target, retry).await;
-    portal.scan_cache.forget(&s.auth.owner());
+    portal.scan_cache.forget(&s.auth.owner()).await;
     done?;
     tracing::info!(user = %s.auth.user_name, task = %input.task_id, "scan retried");
     Ok(())
@@ -195,7 +195,7 @@ pub async fn check(portal: &Portal, caller: &Caller, task: &Task) -> Result<Opti
     let kind = if task.kind == TaskKind::ClusterScan { TaskType::ClusterScan } else { TaskType::IacScan };
     let list = read_task(&portal.poll_cloud, caller, kind, &task.cloud_task_id).await?;
     let progress = scan_progress(list.data_list.first());
-    portal.scan_cache.put(snapshot_key(&task.owner, kind, &task.cloud_task_id), list, SNAPSHOT_TTL);
+    portal.scan_cache.put(snapshot_key(&task.owner, kind, &task.cloud_task_id), list, SNAPSHOT_TTL).await;
     Ok(progress)
 }
 
