@@ -9,7 +9,7 @@ export CARGO_TERM_COLOR ?= never
 export CARGO_INCREMENTAL ?= 0
 E2E_DATA := $(CURDIR)/target/e2e-data
 
-.PHONY: run test setup unit e2e cluster fmt-check build-release
+.PHONY: run test setup unit e2e cluster bench fmt-check build-release
 
 run: setup
 	cargo leptos serve --release
@@ -45,6 +45,13 @@ e2e:
 # build the browser tests made.
 cluster:
 	eval "$$(scripts/services.sh)" && timeout 900 python3 cluster/test_cluster.py
+
+# A benchmark, not a test: numbers side by side in one run, no pass/fail (bench/hop.py).
+bench: setup
+	cargo leptos build --release
+	cargo build --release --locked -p emulator
+	command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+	eval "$$(scripts/services.sh)" && python3 bench/hop.py
 
 build-release: setup
 	cargo leptos build --release
