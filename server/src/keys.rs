@@ -16,6 +16,16 @@ pub fn load_or_create(configured: Option<&str>, data_dir: &Path) -> Result<[u8; 
             .ok_or(Error::Config("SECPORTAL_SESSION_KEY must be 32 bytes, base64".into()));
     }
     let path = data_dir.join(KEY_FILE);
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(&path) {
+        use std::os::unix::fs::PermissionsExt;
+        if meta.permissions().mode() & 0o077 != 0 {
+            return Err(Error::Config(format!(
+                "{} can be read by other users: make it 0600 (chmod 600) or set SECPORTAL_SESSION_KEY",
+                path.display()
+            )));
+        }
+    }
     if let Ok(text) = std::fs::read_to_string(&path) {
         return decode(text.trim())
             .ok_or_else(|| Error::Config(format!("{} is not a valid key", path.display())));
@@ -52,6 +62,14 @@ mod tests {
         let b = load_or_create(None, &dir).unwrap();
         assert_eq!(a, b);
         assert!(load_or_create(Some("dG9vIHNob3J0"), &dir).is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.join(KEY_FILE);
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let refused = load_or_create(None, &dir).unwrap_err().to_string();
+            assert!(refused.contains("other users"), "{refused}");
+        }
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

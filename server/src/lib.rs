@@ -66,6 +66,13 @@ pub struct Built {
 pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Built, Error> {
     std::fs::create_dir_all(&config.data_dir)
         .map_err(|e| Error::Io(format!("{}: {e}", config.data_dir.display())))?;
+    // The database and the key are the portal's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&config.data_dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::Io(format!("{}: {e}", config.data_dir.display())))?;
+    }
 
     let (endpoints, emulator) = match &config.cloud {
         CloudTarget::Demo if config.demo_emulator.is_some() => {
@@ -182,20 +189,22 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     }
 
     let origin = Arc::new(middleware::origin::OriginPolicy::new(config.public_origin.as_ref()));
+    let hsts = config.public_origin.as_ref().is_some_and(|o| o.scheme() == "https");
     let request_id = HeaderName::from_static("x-request-id");
     let router = Router::new()
         .merge(health)
         .merge(assets::pkg_router(pkg_dir))
         .merge(pages)
         .layer(axum::middleware::from_fn_with_state(origin, middleware::origin::refuse_cross_site))
-        .layer(axum::middleware::from_fn(middleware::headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(hsts, middleware::headers::security_headers))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             // Method, path and request id only: query strings and headers may carry secrets.
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), id)
         }))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid));
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(axum::middleware::from_fn(middleware::headers::drop_client_request_id));
 
     Ok(Built { router, storage: opened.storage, emulator, tracker, portal })
 }

@@ -20,6 +20,20 @@ pub async fn connect(url: &str) -> Result<SqlitePool, Error> {
     SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(Error::Database)
 }
 
+/// The database files under the data directory are the portal's alone (0600).
+fn private_files(dir: &std::path::Path) {
+    #[cfg(unix)]
+    for name in ["secportal.db", "secportal.db-wal", "secportal.db-shm"] {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        if path.exists() {
+            if let Err(e) = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+                tracing::warn!(path = %path.display(), error = %e, "could not make a database file private");
+            }
+        }
+    }
+}
+
 /// Where the portal keeps its state: embedded (one SQLite file; in-process ephemeral state) or
 /// cluster (PostgreSQL for durable state, Redis for shared ephemeral state).
 #[derive(Clone)]
@@ -45,6 +59,7 @@ pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
     match config.cluster().map_err(Error::Config)? {
         None => {
             let pool = connect(&config.database_url()).await?;
+            private_files(&config.data_dir);
             let tasks = Arc::new(SqliteTaskStore::new(pool.clone()).await?);
             let sessions = Sessions::Sqlite(crate::sessions::SqliteSessions::new(pool.clone()));
             Ok(Opened {

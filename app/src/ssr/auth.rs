@@ -55,7 +55,9 @@ pub async fn login(
         mfa: None,
     };
     let issued = portal().cloud.iam_password_token(&login).await.map_err(|e| {
-        tracing::info!(domain = %login.domain, user = %login.user, error = %e, "sign-in refused");
+        // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot forge a
+        // log line.
+        tracing::info!(domain = ?login.domain, user = ?login.user, error = %e, "sign-in refused");
         sign_in_error(e)
     })?;
     establish(issued.token, issued.info, next).await

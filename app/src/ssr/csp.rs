@@ -1,5 +1,6 @@
 //! Content-Security-Policy: one policy for every answer. Pages get a fresh nonce that Leptos puts
-//! on its inline hydration and streaming scripts, so no other inline script can run.
+//! on its inline hydration and streaming scripts, so no other inline script can run. Styles come
+//! from the stylesheet only (no page uses inline styles).
 
 use axum::http::{header, HeaderValue};
 use leptos::nonce::{provide_nonce, use_nonce};
@@ -13,7 +14,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
         None => "'self' 'wasm-unsafe-eval'".to_string(),
     };
     format!(
-        "default-src 'self'; script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+        "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
          connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     )

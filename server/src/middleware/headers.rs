@@ -1,13 +1,14 @@
 //! Security headers on every answer.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use app::ssr::csp::content_security_policy;
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// `hsts`: the public origin is https, so browsers are told to use nothing else for a year.
+pub async fn security_headers(State(hsts): State<bool>, req: Request, next: Next) -> Response {
     let is_asset = req.uri().path().starts_with("/pkg/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
@@ -25,9 +26,20 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     set(header::REFERRER_POLICY, "same-origin");
     set(HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()");
     set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin");
+    set(HeaderName::from_static("cross-origin-resource-policy"), "same-origin");
+    if hsts {
+        set(header::STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains");
+    }
     if !is_asset {
         // Pages and API answers are per user: never keep them in a shared cache.
         set(header::CACHE_CONTROL, "no-store");
     }
     resp
+}
+
+/// Request ids are the server's own: one a client sends is dropped before a new one is made, so
+/// logs cannot be made to carry an id (or text) of the client's choosing.
+pub async fn drop_client_request_id(mut req: Request, next: Next) -> Response {
+    req.headers_mut().remove("x-request-id");
+    next.run(req).await
 }

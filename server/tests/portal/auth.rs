@@ -350,3 +350,36 @@ async fn sign_out_holds_with_a_request_in_flight_and_reads_write_no_session() {
     assert_eq!(me.status, StatusCode::UNAUTHORIZED, "the signed-out cookie stays dead: {}", me.body);
     assert!(expiry().await.is_empty(), "no session row came back");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn strict_headers_and_server_made_request_ids() {
+    let p = portal(&[]).await;
+    let r = &p.built.router;
+    let mut req = get("/login", None);
+    req.headers_mut().insert(
+        "x-request-id",
+        "forged\r\nline".parse().unwrap_or(axum::http::HeaderValue::from_static("forged")),
+    );
+    let a = send(r, req).await;
+    let csp = a.headers["content-security-policy"].to_str().unwrap();
+    assert!(!csp.contains("unsafe-inline"), "{csp}");
+    assert_eq!(a.headers["cross-origin-resource-policy"], "same-origin");
+    assert!(a.headers.get("strict-transport-security").is_none(), "no HSTS without an https origin");
+    let id = a.headers["x-request-id"].to_str().unwrap();
+    assert_ne!(id, "forged", "the server makes its own request id");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+
+    let p = portal(&["--public-origin", "https://secportal.example.com"]).await;
+    let mut req = get("/healthz", None);
+    req.headers_mut().insert(axum::http::header::HOST, "secportal.example.com".parse().unwrap());
+    let a = send(&p.built.router, req).await;
+    assert_eq!(a.headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&p.dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "the data directory is private");
+        let db = std::fs::metadata(p.dir.join("secportal.db")).unwrap().permissions().mode() & 0o777;
+        assert_eq!(db, 0o600, "the database is private");
+    }
+}
