@@ -16,6 +16,8 @@ cloud::wire_enum! {
         NotFound => "NotFound",
         /// It clashes with something under way (a DSC job's running export).
         Conflict => "Conflict",
+        /// The request is larger than the portal accepts.
+        TooLarge => "TooLarge",
         Throttled => "Throttled",
         /// The cloud answered with an error.
         Cloud => "Cloud",
@@ -76,6 +78,7 @@ impl AppError {
             ErrorKind::Forbidden => 403,
             ErrorKind::NotFound => 404,
             ErrorKind::Conflict => 409,
+            ErrorKind::TooLarge => 413,
             ErrorKind::Throttled => 429,
             ErrorKind::Cloud => 502,
             ErrorKind::Unavailable => 503,

@@ -26,7 +26,11 @@ pub fn routes(emu: Arc<Emulator>) -> Router<Arc<Emulator>> {
         .route("/v5/{project_id}/common/tasks/batch-query", post(tasks::list))
         .route("/v5/{project_id}/common/tasks/{task_id}/resources/batch-query", post(tasks::resources))
         .route("/v5/{project_id}/common/tasks/{task_id}/retry", put(tasks::retry))
-        .route("/v5/{project_id}/common/files/batch-upload", post(iac::upload))
+        // Ten files of 1 MiB and their multipart framing (axum's default is 2 MB).
+        .route(
+            "/v5/{project_id}/common/files/batch-upload",
+            post(iac::upload).layer(axum::extract::DefaultBodyLimit::max(12 * 1024 * 1024)),
+        )
         .route("/v5/{project_id}/container/iac/files", get(iac::list))
         .route("/v5/{project_id}/container/export-task", post(export::containers))
         .route("/v5/{project_id}/image/local-vulnerability/export", post(export::local_vulnerabilities))

@@ -1,4 +1,5 @@
 pub mod errors;
 pub mod guard;
 pub mod headers;
+pub mod limits;
 pub mod origin;

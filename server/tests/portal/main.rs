@@ -10,6 +10,7 @@ mod chaos;
 mod durable;
 mod exports;
 mod kill;
+mod limits;
 mod masking;
 mod scans;
 mod tracker;
