@@ -158,6 +158,7 @@ class Cluster:
             "SECPORTAL_REDIS_URL": REDIS, "SECPORTAL_REDIS_PREFIX": self.prefix,
             "SECPORTAL_SESSION_KEY": self.key, "SECPORTAL_PUBLIC_ORIGIN": PUBLIC_ORIGIN,
             "SECPORTAL_TRACKER_MIN_INTERVAL_MS": "3000", "SECPORTAL_LOG": "warn",
+            "SECPORTAL_TRUSTED_PROXY_HOPS": "1",
         })
         self.procs[name] = subprocess.Popen([os.path.join(RELEASE, "secportal")], env=env, stdout=subprocess.DEVNULL,
                                             stderr=open(os.path.join(self.tmp, f"{name}.log"), "a"))

@@ -122,6 +122,16 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_TASK_RETENTION_DAYS", default_value_t = 90)]
     pub task_retention_days: u32,
 
+    /// Sign-in tries allowed a minute per client address and per account/user; more answer 429
+    /// and never reach IAM.
+    #[arg(long, env = "SECPORTAL_SIGN_IN_PER_MINUTE", default_value_t = 10)]
+    pub sign_in_per_minute: u32,
+
+    /// Proxies in front of the portal whose `X-Forwarded-For` entries are trusted (0: the
+    /// connection's address is the client's; 1: one nginx, which appends the client's).
+    #[arg(long, env = "SECPORTAL_TRUSTED_PROXY_HOPS", default_value_t = 0)]
+    pub trusted_proxy_hops: usize,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,

@@ -147,6 +147,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         tracker: tracker_wake.clone(),
         lists: ListCache::new("lists", cache::LIST_TTL).shared(shared_cache.clone()),
         scan_cache: ListCache::new("scans", cache::SCAN_TTL).shared(shared_cache),
+        sign_in_budget: opened.sign_in_budget.clone(),
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), tracker_config);
@@ -172,6 +173,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))
         .layer(axum::middleware::from_fn(middleware::guard::require_session))
+        .layer(axum::middleware::from_fn_with_state(
+            config.trusted_proxy_hops,
+            middleware::client::client_addr,
+        ))
         .layer(sessions)
         .with_state(state);
 

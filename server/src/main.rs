@@ -37,7 +37,9 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
             tracing::warn!(error = %e, "could not set TCP_NODELAY");
         }
     });
-    axum::serve(listener, built.router).with_graceful_shutdown(shutdown_signal()).await?;
+    // The peer address, for the client address behind `SECPORTAL_TRUSTED_PROXY_HOPS`.
+    let app = built.router.clone().into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
     built.storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -257,19 +257,22 @@ redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 0
 ";
 
+/// A per-minute budget shared by every instance: HSS's calls per user and API, or sign-in
+/// tries per client address and account (`name` keeps them apart).
 #[derive(Clone, Debug)]
 pub struct RedisBudget {
     shared: Shared,
+    name: &'static str,
     per_minute: u32,
 }
 
 impl RedisBudget {
-    pub fn new(shared: Shared, per_minute: u32) -> Self {
-        Self { shared, per_minute }
+    pub fn new(shared: Shared, name: &'static str, per_minute: u32) -> Self {
+        Self { shared, name, per_minute }
     }
 
     fn key(&self, who: &str, op: &str) -> String {
-        self.shared.key(&["hss", who, op])
+        self.shared.key(&[self.name, who, op])
     }
 }
 
@@ -413,7 +416,7 @@ mod tests {
     async fn the_budget_is_five_a_minute_per_user_and_api_for_every_instance() {
         let s = shared().await;
         // Two instances: two budgets over the same Redis.
-        let (a, b) = (RedisBudget::new(s.clone(), 5), RedisBudget::new(s.clone(), 5));
+        let (a, b) = (RedisBudget::new(s.clone(), "hss", 5), RedisBudget::new(s.clone(), "hss", 5));
         for i in 0..5 {
             let budget = if i % 2 == 0 { &a } else { &b };
             assert!(budget.acquire("d/u1", "list").await.is_ok(), "call {i}");

@@ -50,6 +50,8 @@ pub struct Opened {
     pub sessions: crate::sessions::Sessions,
     /// HSS's budget shared by the instances (cluster mode).
     pub budget: Option<std::sync::Arc<dyn cloud::limits::CallBudget>>,
+    /// Sign-in tries per client address and account: in-process, or shared in cluster mode.
+    pub sign_in_budget: std::sync::Arc<dyn cloud::limits::CallBudget>,
 }
 
 pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
@@ -62,12 +64,14 @@ pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
             private_files(&config.data_dir);
             let tasks = Arc::new(SqliteTaskStore::new(pool.clone()).await?);
             let sessions = Sessions::Sqlite(crate::sessions::SqliteSessions::new(pool.clone()));
+            let sign_in_budget = Arc::new(cloud::limits::RateLimiter::new(Some(config.sign_in_per_minute)));
             Ok(Opened {
                 storage: Storage::Embedded { pool },
                 tasks: tasks.clone(),
                 preferences: tasks,
                 sessions,
                 budget: None,
+                sign_in_budget,
             })
         }
         Some(cluster) => {
@@ -81,10 +85,16 @@ pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
             let shared = crate::redis_state::Shared::connect(&cluster.redis, &config.redis_prefix).await?;
             let budget = (config.hss_calls_per_minute > 0).then(|| {
                 let budget =
-                    crate::redis_state::RedisBudget::new(shared.clone(), config.hss_calls_per_minute);
+                    crate::redis_state::RedisBudget::new(shared.clone(), "hss", config.hss_calls_per_minute);
                 std::sync::Arc::new(budget) as std::sync::Arc<dyn cloud::limits::CallBudget>
             });
+            let sign_in_budget = std::sync::Arc::new(crate::redis_state::RedisBudget::new(
+                shared.clone(),
+                "sign-in",
+                config.sign_in_per_minute,
+            ));
             Ok(Opened {
+                sign_in_budget,
                 sessions: Sessions::Redis(crate::redis_state::RedisSessions(shared.clone())),
                 storage: Storage::Cluster { pool, shared },
                 tasks: tasks.clone(),

@@ -411,6 +411,7 @@ catalog! {
     NoteStoppedAtSignOut => "Not followed since you signed out and asked to stop; sign in again to follow it.",
     StopFollowing => "Also stop following my running tasks (they wait for my next sign-in)",
     SignOutConfirm => "Sign out now",
+    ErrSignInThrottled => "Too many sign-in attempts from here or for this user. Wait a moment, then try again.",
     StatusCreating => "Starting",
     StatusChecking => "Checking with the cloud",
     StatusRunning => "Running",

@@ -47,6 +47,8 @@ pub async fn login(
     required("user", &user, 64)?;
     required("password", &password, 1024)?;
     check_region(&region)?;
+    let portal = portal();
+    let client = client_address().await;
     let login = PasswordLogin {
         domain: domain.trim().to_string(),
         user: user.trim().to_string(),
@@ -54,7 +56,11 @@ pub async fn login(
         project_name: region,
         mfa: None,
     };
-    let issued = portal().cloud.iam_password_token(&login).await.map_err(|e| {
+    // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real user
+    // out of the cloud.
+    let account = format!("{}/{}", login.domain.to_lowercase(), login.user.to_lowercase());
+    throttle(&portal, &format!("ip:{client}"), &account, &client).await?;
+    let issued = portal.cloud.iam_password_token(&login).await.map_err(|e| {
         // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot forge a
         // log line.
         tracing::info!(domain = ?login.domain, user = ?login.user, error = %e, "sign-in refused");
@@ -65,6 +71,8 @@ pub async fn login(
 
 pub async fn login_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
     required("token", &token, 32_768)?;
+    let client = client_address().await;
+    throttle(&portal(), &format!("ip:{client}"), "(token)", &client).await?;
     let token = Secret::new(token.trim().to_string());
     check_region(&region)?;
     let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
@@ -105,6 +113,36 @@ async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Resu
         Err(e) => tracing::warn!(error = %e, "could not hand the new sign-in to running exports"),
     }
     Ok(SignedIn { next: safe_next(next.as_deref()) })
+}
+
+/// The client's address as the server's middleware worked it out (through the trusted proxy
+/// hops), or "unknown".
+async fn client_address() -> String {
+    leptos_axum::extract::<axum::Extension<super::ClientAddr>>()
+        .await
+        .map(|axum::Extension(a)| a.0)
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Sign-in tries allowed per client address and per account/user a minute.
+async fn throttle(
+    portal: &super::Portal,
+    address_key: &str,
+    account: &str,
+    client: &str,
+) -> Result<(), AppError> {
+    let by_address = portal.sign_in_budget.acquire(address_key, "sign_in_address").await;
+    let by_account = match by_address {
+        Ok(()) => portal.sign_in_budget.acquire(&format!("user:{account}"), "sign_in_account").await,
+        Err(wait) => Err(wait),
+    };
+    by_account.map_err(|wait| {
+        tracing::warn!(client = ?client, account = ?account, wait_secs = wait.as_secs(), "sign-in throttled");
+        AppError {
+            retry_after_secs: Some(wait.as_secs().max(1)),
+            ..AppError::new(ErrorKind::Throttled, t(Key::ErrSignInThrottled))
+        }
+    })
 }
 
 pub async fn logout(stop_following: bool) -> Result<(), AppError> {

@@ -50,7 +50,15 @@ pub struct Portal {
     pub lists: cache::ListCache,
     /// Scan task lists and details, reused for a few seconds per user.
     pub scan_cache: cache::ListCache,
+    /// Sign-in tries per client address and per account/user (shared by the instances in
+    /// cluster mode).
+    pub sign_in_budget: Arc<dyn cloud::limits::CallBudget>,
 }
+
+/// The client's address, worked out by the server from the connection and the trusted proxy
+/// hops' `X-Forwarded-For`; a request extension.
+#[derive(Clone, Debug)]
+pub struct ClientAddr(pub String);
 
 pub fn portal() -> Arc<Portal> {
     expect_context::<AppState>().portal

@@ -29,6 +29,9 @@ pub async fn status_from_error_kind(req: Request, next: Next) -> Response {
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if let Some(secs) = error.retry_after_secs.filter(|_| parts.status == StatusCode::TOO_MANY_REQUESTS) {
+            parts.headers.insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
         let cloud_refused_token = error.kind == ErrorKind::SignedOut && error.cloud_code.is_some();
         if let (true, Some(session)) = (cloud_refused_token, session) {
             if let Err(e) = session.flush().await {

@@ -383,3 +383,46 @@ async fn strict_headers_and_server_made_request_ids() {
         assert_eq!(db, 0o600, "the database is private");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sign_in_guesses_are_throttled_before_iam() {
+    let p = portal(&["--trusted-proxy-hops", "1"]).await;
+    let r = &p.built.router;
+    p.emulator().clear_requests();
+    let wrong =
+        [("domain", "secportal-demo"), ("user", "auditor"), ("password", "guess"), ("region", "cn-north-4")];
+    let mut throttled = 0;
+    for i in 0..50 {
+        let mut req = post_form("/api/auth/login", &wrong, None);
+        // The proxy's entry is trusted; the client's own claim before it is not.
+        let forwarded = format!("10.9.9.{i}, 203.0.113.7");
+        req.headers_mut().insert("x-forwarded-for", forwarded.parse().unwrap());
+        let a = send(r, req).await;
+        match a.status {
+            StatusCode::UNAUTHORIZED => {}
+            StatusCode::TOO_MANY_REQUESTS => {
+                throttled += 1;
+                let after: u64 = a.headers["retry-after"].to_str().unwrap().parse().unwrap();
+                assert!((1..=60).contains(&after), "Retry-After: {after}");
+            }
+            other => panic!("{other}: {}", a.body),
+        }
+    }
+    let reached = p.emulator().requests().iter().filter(|q| q.path.starts_with("/v3/auth/tokens")).count();
+    println!("50 wrong passwords from one address: {reached} reached IAM, {throttled} answered 429");
+    assert!(reached <= 10, "{reached} tries reached IAM");
+    assert_eq!(reached + throttled, 50);
+
+    // One account from many addresses is held back too.
+    let mut last = StatusCode::OK;
+    for i in 0..11 {
+        let mut req = post_form(
+            "/api/auth/login",
+            &[("domain", "secportal-demo"), ("user", "team05"), ("password", "x"), ("region", "cn-north-4")],
+            None,
+        );
+        req.headers_mut().insert("x-forwarded-for", format!("198.51.100.{i}").parse().unwrap());
+        last = send(r, req).await.status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "the 11th try for one account");
+}
