@@ -89,7 +89,7 @@ class Http:
 
 def session_cookie(headers):
     for k, v in headers.items():
-        if k.lower() == "set-cookie" and v.startswith("secportal_session="):
+        if k.lower() == "set-cookie" and v.split("=", 1)[0] in ("__Host-secportal_session", "secportal_session"):
             return v.split(";")[0]
     return None
 

@@ -20,7 +20,7 @@ test("sign in as the demo operator, reload, stay signed in, sign out", async ({ 
   await expect(page.locator(".demo-banner")).toBeVisible();
 
   const cookies = await context.cookies();
-  const session = cookies.find((c) => c.name === "secportal_session");
+  const session = cookies.find((c) => c.name === "__Host-secportal_session");
   expect(session?.httpOnly).toBe(true);
   expect(session?.sameSite).toBe("Strict");
   expect(await page.evaluate(() => document.cookie)).not.toContain("secportal_session");

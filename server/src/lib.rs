@@ -154,7 +154,9 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let state = AppState { leptos_options: leptos_options.clone(), portal: portal.clone() };
 
     let sessions = SessionManagerLayer::new(store)
-        .with_name("secportal_session")
+        // `__Host-`: the browser accepts it only Secure, from this host, for every path, so no
+        // sibling domain or plain-http page can plant or shadow it.
+        .with_name(if config.cookie_secure { "__Host-secportal_session" } else { "secportal_session" })
         .with_http_only(true)
         .with_secure(config.cookie_secure)
         .with_same_site(SameSite::Strict)

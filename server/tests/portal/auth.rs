@@ -14,6 +14,7 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     assert!(a.body.contains("/somewhere?x=1"), "returns the same-site next: {}", a.body);
 
     let line = a.session_cookie_line().unwrap();
+    assert!(line.starts_with("__Host-secportal_session="), "a __Host- cookie when Secure: {line}");
     let attrs: Vec<String> = line.split(';').map(|s| s.trim().to_ascii_lowercase()).collect();
     for want in ["httponly", "secure", "samesite=strict", "path=/"] {
         assert!(attrs.iter().any(|a| a == want), "cookie lacks {want}: {line}");
@@ -119,7 +120,7 @@ async fn session_id_changes_at_sign_in() {
     let old = send(r, post_form("/api/auth/whoami", &[], Some(&first))).await;
     assert_eq!(old.status, StatusCode::UNAUTHORIZED, "the pre-sign-in id is dead");
     // A planted, never-issued id is replaced too.
-    let planted = "secportal_session=AAAAAAAAAAAAAAAAAAAAAA";
+    let planted = "__Host-secportal_session=AAAAAAAAAAAAAAAAAAAAAA";
     let a = send(r, post_form("/api/auth/login", OPERATOR, Some(planted))).await;
     assert_ne!(a.session_cookie().unwrap(), planted);
 }

@@ -68,7 +68,7 @@ impl Answer {
             .get_all(header::SET_COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
-            .find(|v| v.starts_with("secportal_session="))
+            .find(|v| v.starts_with("__Host-secportal_session=") || v.starts_with("secportal_session="))
             .map(str::to_string)
     }
 
