@@ -51,10 +51,6 @@ pub enum Error {
     Redis(String),
 }
 
-/// Requests handled at once; more wait for a turn (a flood cannot exhaust memory or sockets to
-/// the cloud).
-const MAX_IN_FLIGHT: usize = 512;
-
 /// A ready-to-serve portal and what must live as long as it.
 pub struct Built {
     pub router: Router,
@@ -219,7 +215,6 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .layer(axum::middleware::from_fn(middleware::limits::limit_body))
         .layer(axum::extract::DefaultBodyLimit::max(middleware::limits::UPLOAD_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::limits::panic_answer))
-        .layer(tower::limit::GlobalConcurrencyLimitLayer::new(MAX_IN_FLIGHT))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(middleware::headers::drop_client_request_id));
 
