@@ -222,3 +222,19 @@ pub fn keyed(mut body: serde_json::Value) -> serde_json::Value {
     body["idempotency_key"] = serde_json::Value::String(format!("test-{:032x}", rand::random::<u128>()));
     body
 }
+
+/// The demo account's writable team users (`team01`…`team09`), for tests with many users.
+pub fn team(n: u32) -> Vec<(&'static str, String)> {
+    vec![
+        ("domain", "secportal-demo".into()),
+        ("user", format!("team{n:02}")),
+        ("password", format!("team{n:02}-pass-1")),
+        ("region", "cn-north-4".into()),
+    ]
+}
+
+pub async fn sign_in_team(r: &axum::Router, n: u32) -> String {
+    let who = team(n);
+    let form: Vec<(&str, &str)> = who.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    sign_in_as(r, &form).await
+}

@@ -24,21 +24,6 @@ const FAST: &[&str] = &[
 
 const WITHIN: Duration = Duration::from_secs(30);
 
-fn team(n: u32) -> Vec<(&'static str, String)> {
-    vec![
-        ("domain", "secportal-demo".into()),
-        ("user", format!("team{n:02}")),
-        ("password", format!("team{n:02}-pass-1")),
-        ("region", "cn-north-4".into()),
-    ]
-}
-
-pub async fn sign_in_team(r: &axum::Router, n: u32) -> String {
-    let who = team(n);
-    let form: Vec<(&str, &str)> = who.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    sign_in_as(r, &form).await
-}
-
 fn containers() -> Value {
     json!({"input": {"export_size": 3, "columns": [{"key": "container_name", "title": "Name"}]}})
 }
