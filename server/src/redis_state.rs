@@ -230,7 +230,10 @@ impl SessionStore for RedisSessions {
 /// HSS's per-user budget shared by every instance: a sorted set of call times per user and
 /// API, trimmed to the window, on Redis's own clock. The answer is 0 (go) or the milliseconds
 /// to wait.
-const ACQUIRE: &str = r"
+static ACQUIRE: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(ACQUIRE_LUA));
+
+const ACQUIRE_LUA: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[1])
@@ -246,7 +249,10 @@ return math.max(1, tonumber(oldest[2]) + window - now)
 ";
 
 /// The cloud answered 429 anyway: the window is full for a whole window from now.
-const EXHAUST: &str = r"
+static EXHAUST: std::sync::LazyLock<redis::Script> =
+    std::sync::LazyLock::new(|| redis::Script::new(EXHAUST_LUA));
+
+const EXHAUST_LUA: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('DEL', KEYS[1])
@@ -282,7 +288,7 @@ impl CallBudget for RedisBudget {
     fn acquire<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, Result<(), Duration>> {
         Box::pin(async move {
             let member = format!("{:032x}", rand::random::<u128>());
-            let wait: redis::RedisResult<i64> = redis::Script::new(ACQUIRE)
+            let wait: redis::RedisResult<i64> = ACQUIRE
                 .key(self.key(who, op))
                 .arg(WINDOW_MS)
                 .arg(self.per_minute)
@@ -304,7 +310,7 @@ impl CallBudget for RedisBudget {
 
     fn exhausted<'a>(&'a self, who: &'a str, op: &'static str) -> BoxFuture<'a, ()> {
         Box::pin(async move {
-            let filled: redis::RedisResult<i64> = redis::Script::new(EXHAUST)
+            let filled: redis::RedisResult<i64> = EXHAUST
                 .key(self.key(who, op))
                 .arg(WINDOW_MS)
                 .arg(self.per_minute)

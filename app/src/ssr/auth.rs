@@ -59,7 +59,7 @@ pub async fn login(
     // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real user
     // out of the cloud.
     let account = format!("{}/{}", login.domain.to_lowercase(), login.user.to_lowercase());
-    throttle(&portal, &format!("ip:{client}"), &account, &client).await?;
+    throttle(&portal, &client, Some(&account)).await?;
     let issued = portal.cloud.iam_password_token(&login).await.map_err(|e| {
         // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot forge a
         // log line.
@@ -72,7 +72,8 @@ pub async fn login(
 pub async fn login_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
     required("token", &token, 32_768)?;
     let client = client_address().await;
-    throttle(&portal(), &format!("ip:{client}"), "(token)", &client).await?;
+    // A token names no account before IAM has read it: the address alone counts.
+    throttle(&portal(), &client, None).await?;
     let token = Secret::new(token.trim().to_string());
     check_region(&region)?;
     let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
@@ -125,18 +126,12 @@ async fn client_address() -> String {
 }
 
 /// Sign-in tries allowed per client address and per account/user a minute.
-async fn throttle(
-    portal: &super::Portal,
-    address_key: &str,
-    account: &str,
-    client: &str,
-) -> Result<(), AppError> {
-    let by_address = portal.sign_in_budget.acquire(address_key, "sign_in_address").await;
-    let by_account = match by_address {
-        Ok(()) => portal.sign_in_budget.acquire(&format!("user:{account}"), "sign_in_account").await,
-        Err(wait) => Err(wait),
-    };
-    by_account.map_err(|wait| {
+async fn throttle(portal: &super::Portal, client: &str, account: Option<&str>) -> Result<(), AppError> {
+    let mut allowed = portal.sign_in_budget.acquire(&format!("ip:{client}"), "sign_in_address").await;
+    if let (Ok(()), Some(account)) = (&allowed, account) {
+        allowed = portal.sign_in_budget.acquire(&format!("user:{account}"), "sign_in_account").await;
+    }
+    allowed.map_err(|wait| {
         tracing::warn!(client = ?client, account = ?account, wait_secs = wait.as_secs(), "sign-in throttled");
         AppError {
             retry_after_secs: Some(wait.as_secs().max(1)),

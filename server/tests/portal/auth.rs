@@ -426,4 +426,13 @@ async fn sign_in_guesses_are_throttled_before_iam() {
         last = send(r, req).await.status;
     }
     assert_eq!(last, StatusCode::TOO_MANY_REQUESTS, "the 11th try for one account");
+
+    // Token sign-ins name no account: only each address counts, not one key for everyone.
+    for i in 0..12 {
+        let mut req =
+            post_form("/api/auth/login_token", &[("token", "MIIforged"), ("region", "cn-north-4")], None);
+        req.headers_mut().insert("x-forwarded-for", format!("192.0.2.{i}").parse().unwrap());
+        let a = send(r, req).await;
+        assert_eq!(a.status, StatusCode::UNAUTHORIZED, "token try {i} from its own address: {}", a.body);
+    }
 }
