@@ -57,7 +57,8 @@ class Http:
 
     def request(self, method, path, body=None, cookie=None, origin=None, timeout=30, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        h = {"Accept": "application/json"}
+        # Addressed to the public origin, as the proxy forwards it (instances refuse other hosts).
+        h = {"Accept": "application/json", "Host": urllib.parse.urlparse(PUBLIC_ORIGIN).netloc}
         if headers:
             h.update(headers)
         if cookie:

@@ -49,6 +49,18 @@ impl CloudError {
         }
     }
 
+    /// Whether IAM refused a password sign-in because the user's login protection asks for a
+    /// virtual-MFA passcode. The API reference does not say how IAM answers (UNKNOWN); our
+    /// choice: a 401 whose code is `IAM.0113` (the emulator's) or whose message names MFA.
+    pub fn is_mfa_required(&self) -> bool {
+        match self {
+            Self::Api { status: 401, code, message, .. } => {
+                code == "IAM.0113" || message.to_ascii_lowercase().contains("mfa")
+            }
+            _ => false,
+        }
+    }
+
     /// Whether a write that failed this way may still have been carried out: the request left
     /// and no clear refusal came back (a timeout, a broken connection, a 5xx, a 2xx we could not
     /// read). Such a create must be looked up in the cloud before anyone tries again.

@@ -83,6 +83,16 @@ pub struct TokenInfo {
     pub project: Option<TokenProject>,
     #[serde(default)]
     pub roles: Vec<NamedRef>,
+    /// How the token was obtained: `password`, `totp` (a virtual-MFA passcode), `token`…
+    #[serde(default)]
+    pub methods: Vec<String>,
+}
+
+impl TokenInfo {
+    /// Issued with a virtual-MFA passcode.
+    pub fn with_mfa(&self) -> bool {
+        self.methods.iter().any(|m| m == "totp")
+    }
 }
 
 #[derive(Deserialize)]

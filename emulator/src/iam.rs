@@ -59,8 +59,9 @@ fn iam_time(t: OffsetDateTime) -> String {
 fn token_body(t: &IssuedToken) -> Value {
     let domain = json!({"id": seed::DOMAIN_ID, "name": seed::DOMAIN_NAME});
     let role = if t.user.read_only { "readonly" } else { "te_admin" };
+    let methods = if t.mfa { json!(["password", "totp"]) } else { json!(["password"]) };
     let mut token = json!({
-        "methods": ["password"],
+        "methods": methods,
         "expires_at": iam_time(t.expires_at),
         "issued_at": iam_time(t.issued_at),
         "user": {"id": t.user.id, "name": t.user.name, "password_expires_at": "", "domain": domain},
@@ -80,9 +81,17 @@ fn str_at<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
 /// The passcode every demo user's virtual MFA device shows (emulator choice: no real TOTP).
 pub const DEMO_MFA_PASSCODE: &str = "123456";
 
+/// What IAM answers a password-only request for a user with MFA login protection. UNKNOWN in
+/// the API reference; emulator choice: 401 in IAM's `error_code` shape with this code, and a
+/// message that names MFA (the portal recognises either, `cloud::CloudError::is_mfa_required`).
+pub const MFA_REQUIRED_CODE: &str = "IAM.0113";
+
 /// Who a token request authenticates, by its method: password (optionally with a virtual MFA
-/// passcode) or an existing token (re-scoping).
-fn authenticate_identity(emu: &Emulator, identity: &Value) -> Result<&'static seed::DemoUser, Response> {
+/// passcode) or an existing token (re-scoping); and whether a passcode was checked.
+fn authenticate_identity(
+    emu: &Emulator,
+    identity: &Value,
+) -> Result<(&'static seed::DemoUser, bool), Response> {
     let methods = identity.get("methods").cloned().unwrap_or(Value::Null);
     if methods == json!(["token"]) {
         let Some(token) = identity.pointer("/token/id").and_then(Value::as_str) else {
@@ -90,7 +99,7 @@ fn authenticate_identity(emu: &Emulator, identity: &Value) -> Result<&'static se
         };
         return emu
             .token(token)
-            .map(|t| t.user)
+            .map(|t| (t.user, t.mfa))
             .ok_or_else(|| keystone_error(StatusCode::UNAUTHORIZED, "The token must be updated."));
     }
     let with_mfa = methods == json!(["password", "totp"]);
@@ -119,8 +128,12 @@ fn authenticate_identity(emu: &Emulator, identity: &Value) -> Result<&'static se
         if user_id != Some(found.id) || passcode != Some(DEMO_MFA_PASSCODE) {
             return Err(keystone_error(StatusCode::UNAUTHORIZED, "The verification code is wrong."));
         }
+    } else if found.mfa {
+        let body = json!({"error_code": MFA_REQUIRED_CODE,
+                          "error_msg": "Login protection is on: a virtual MFA verification code is required."});
+        return Err(with_trace_id((StatusCode::UNAUTHORIZED, Json(body)).into_response()));
     }
-    Ok(found)
+    Ok((found, with_mfa))
 }
 
 async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes) -> Response {
@@ -130,7 +143,7 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
     let Some(identity) = req.pointer("/auth/identity") else {
         return bad_body("auth.identity is required.");
     };
-    let user = match authenticate_identity(&emu, identity) {
+    let (user, mfa) = match authenticate_identity(&emu, identity) {
         Ok(u) => u,
         Err(resp) => return resp,
     };
@@ -153,7 +166,7 @@ async fn create_token(State(emu): State<Arc<Emulator>>, body: axum::body::Bytes)
             }
         }
     };
-    let (token, issued) = emu.issue_token(user, project);
+    let (token, issued) = emu.issue_token(user, project, mfa);
     let mut resp = (StatusCode::CREATED, Json(token_body(&issued))).into_response();
     resp.headers_mut()
         .insert("x-subject-token", HeaderValue::from_str(&token).expect("base64 is a valid header"));

@@ -10,6 +10,8 @@ pub struct DemoUser {
     pub password: &'static str,
     /// Read-only users may look but every create or change is refused.
     pub read_only: bool,
+    /// Login protection by virtual MFA: a password alone gets no token.
+    pub mfa: bool,
 }
 
 pub const USERS: &[DemoUser] = &[
@@ -18,12 +20,14 @@ pub const USERS: &[DemoUser] = &[
         name: "operator",
         password: "operator-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "9e8d7c6b5a4f43e2d1c0b9a8f7e6d5c4",
         name: "auditor",
         password: "auditor-pass-1",
         read_only: true,
+        mfa: false,
     },
 ];
 
@@ -35,56 +39,74 @@ pub const TEAM: &[DemoUser] = &[
         name: "team01",
         password: "team01-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00200000000000000000000000002",
         name: "team02",
         password: "team02-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00300000000000000000000000003",
         name: "team03",
         password: "team03-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00400000000000000000000000004",
         name: "team04",
         password: "team04-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00500000000000000000000000005",
         name: "team05",
         password: "team05-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00600000000000000000000000006",
         name: "team06",
         password: "team06-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00700000000000000000000000007",
         name: "team07",
         password: "team07-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00800000000000000000000000008",
         name: "team08",
         password: "team08-pass-1",
         read_only: false,
+        mfa: false,
     },
     DemoUser {
         id: "7ea00900000000000000000000000009",
         name: "team09",
         password: "team09-pass-1",
         read_only: false,
+        mfa: false,
     },
 ];
+
+/// Users whose sign-in needs a virtual-MFA passcode ([`crate::DEMO_MFA_PASSCODE`]).
+pub const MFA_USERS: &[DemoUser] = &[DemoUser {
+    id: "6a4d00100000000000000000000000a1",
+    name: "guardian",
+    password: "guardian-pass-1",
+    read_only: false,
+    mfa: true,
+}];
 
 pub struct DemoProject {
     pub id: &'static str,
@@ -97,7 +119,7 @@ pub const PROJECTS: &[DemoProject] = &[
 ];
 
 pub fn user(name: &str) -> Option<&'static DemoUser> {
-    USERS.iter().chain(TEAM).find(|u| u.name == name)
+    USERS.iter().chain(TEAM).chain(MFA_USERS).find(|u| u.name == name)
 }
 
 pub fn project_by_id(id: &str) -> Option<&'static DemoProject> {

@@ -18,6 +18,8 @@ use crate::Config;
 pub struct IssuedToken {
     pub user: &'static DemoUser,
     pub project: Option<&'static DemoProject>,
+    /// Issued with a virtual-MFA passcode (its `methods` say so).
+    pub mfa: bool,
     pub issued_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,
 }
@@ -332,12 +334,14 @@ impl Emulator {
         &self,
         user: &'static DemoUser,
         project: Option<&'static DemoProject>,
+        mfa: bool,
     ) -> (String, IssuedToken) {
         let mut raw = vec![0u8; 3072];
         rand::Rng::fill(&mut rand::thread_rng(), raw.as_mut_slice());
         let token = format!("MII{}", base64::engine::general_purpose::STANDARD.encode(raw));
         let now = OffsetDateTime::now_utc();
-        let issued = IssuedToken { user, project, issued_at: now, expires_at: now + self.config.token_ttl };
+        let issued =
+            IssuedToken { user, project, mfa, issued_at: now, expires_at: now + self.config.token_ttl };
         self.tokens.lock().expect("token map").insert(token.clone(), issued.clone());
         (token, issued)
     }

@@ -43,8 +43,9 @@ pub struct Config {
     pub addr: Option<SocketAddr>,
 
     /// `demo` (built-in emulator), `huawei` (the real cloud) or the URL of a standalone emulator.
-    #[arg(long, env = "SECPORTAL_CLOUD", default_value = "demo")]
-    pub cloud: CloudTarget,
+    /// Unset means demo, which only a loopback address may serve (`check_exposure`).
+    #[arg(long, env = "SECPORTAL_CLOUD")]
+    pub cloud: Option<CloudTarget>,
 
     /// Demo mode against an emulator already running at this URL (`cargo run -p emulator`),
     /// instead of one started in-process: its tasks and files then outlive portal restarts.
@@ -132,6 +133,24 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_TRUSTED_PROXY_HOPS", default_value_t = 0)]
     pub trusted_proxy_hops: usize,
 
+    /// Longest a client may take to send a request's headers, and longest a keep-alive
+    /// connection may sit idle.
+    #[arg(long, env = "SECPORTAL_HEADER_READ_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_read_timeout_secs: u64,
+
+    /// Longest a client may take to send a request's body.
+    #[arg(long, env = "SECPORTAL_BODY_READ_TIMEOUT_SECS", default_value_t = 60)]
+    pub body_read_timeout_secs: u64,
+
+    /// Connections served at once; more wait in the kernel's backlog.
+    #[arg(long, env = "SECPORTAL_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Every password sign-in needs a virtual-MFA passcode, and a token sign-in a token that
+    /// was issued with one.
+    #[arg(long, env = "SECPORTAL_REQUIRE_MFA", default_value_t = false, action = clap::ArgAction::Set)]
+    pub require_mfa: bool,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
@@ -183,15 +202,52 @@ impl Config {
         }
     }
 
+    /// The cloud the portal talks to (demo when unset).
+    pub fn cloud(&self) -> &CloudTarget {
+        self.cloud.as_ref().unwrap_or(&CloudTarget::Demo)
+    }
+
     pub fn is_demo(&self) -> bool {
-        self.cloud == CloudTarget::Demo
+        *self.cloud() == CloudTarget::Demo
+    }
+
+    /// A server others can reach must say which cloud it serves and under which origin: a
+    /// production start that forgot `SECPORTAL_CLOUD` would otherwise serve the demo, whose
+    /// passwords are published, and one without `SECPORTAL_PUBLIC_ORIGIN` would trust any Host.
+    pub fn check_exposure(&self, addr: SocketAddr) -> Result<(), String> {
+        if addr.ip().is_loopback() {
+            return Ok(());
+        }
+        let mut missing = Vec::new();
+        if self.cloud.is_none() {
+            missing.push("SECPORTAL_CLOUD (demo, huawei or an emulator URL)");
+        }
+        if self.public_origin.is_none() {
+            missing.push("SECPORTAL_PUBLIC_ORIGIN (the address browsers use)");
+        }
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "listening on {addr}, which is not a loopback address, needs {}",
+                missing.join(" and ")
+            ))
+        }
+    }
+
+    pub fn listen_limits(&self) -> crate::listen::Limits {
+        crate::listen::Limits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs.max(1)),
+            max_connections: self.max_connections.max(1),
+            ..Default::default()
+        }
     }
 }
 
 /// Printed at start-up: every setting, secrets as `***`.
 impl fmt::Display for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cloud = match &self.cloud {
+        let cloud = match self.cloud() {
             CloudTarget::Demo => "demo (built-in emulator)".to_string(),
             CloudTarget::Huawei => "huawei (real endpoints)".to_string(),
             CloudTarget::Single(u) => format!("single endpoint {u}"),
@@ -247,6 +303,33 @@ mod tests {
         let shown = c.to_string();
         assert!(!shown.contains("c2VjcmV0") && !shown.contains("hunter2"), "{shown}");
         assert!(shown.contains("cloud=demo"));
+    }
+
+    #[test]
+    fn only_loopback_may_start_without_cloud_and_origin() {
+        let local: SocketAddr = "127.0.0.1:3000".parse().unwrap();
+        let open: SocketAddr = "0.0.0.0:3000".parse().unwrap();
+        let bare = Config::parse_from(["secportal"]);
+        assert!(bare.check_exposure(local).is_ok());
+        let refused = bare.check_exposure(open).unwrap_err();
+        assert!(
+            refused.contains("SECPORTAL_CLOUD") && refused.contains("SECPORTAL_PUBLIC_ORIGIN"),
+            "{refused}"
+        );
+        let origin_only = Config::parse_from(["secportal", "--public-origin", "https://portal.example.com"]);
+        assert!(origin_only.check_exposure(open).unwrap_err().contains("SECPORTAL_CLOUD"));
+        let both = Config::parse_from([
+            "secportal",
+            "--cloud",
+            "huawei",
+            "--public-origin",
+            "https://p.example.com",
+        ]);
+        assert!(both.check_exposure(open).is_ok());
+        // Demo on purpose is allowed: it was asked for.
+        let demo =
+            Config::parse_from(["secportal", "--cloud", "demo", "--public-origin", "http://10.0.0.5:3000"]);
+        assert!(demo.check_exposure("10.0.0.5:3000".parse().unwrap()).is_ok());
     }
 
     #[test]

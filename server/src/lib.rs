@@ -6,6 +6,7 @@ pub mod config;
 mod download;
 mod health;
 mod keys;
+pub mod listen;
 mod middleware;
 #[cfg(test)]
 mod pg_test;
@@ -74,7 +75,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             .map_err(|e| Error::Io(format!("{}: {e}", config.data_dir.display())))?;
     }
 
-    let (endpoints, emulator) = match &config.cloud {
+    let (endpoints, emulator) = match config.cloud() {
         CloudTarget::Demo if config.demo_emulator.is_some() => {
             let url = config.demo_emulator.clone().expect("checked");
             tracing::info!(%url, "demo mode: using the emulator already running there");
@@ -144,6 +145,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         lists: ListCache::new("lists", cache::LIST_TTL).shared(shared_cache.clone()),
         scan_cache: ListCache::new("scans", cache::SCAN_TTL).shared(shared_cache),
         sign_in_budget: opened.sign_in_budget.clone(),
+        require_mfa: config.require_mfa,
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), tracker_config);
@@ -212,6 +214,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         }))
         // Limits first: an oversized body is refused before any handler or session lookup.
         .layer(axum::middleware::from_fn(middleware::limits::api_timeout))
+        // A body sent slower than this frees its connection (the header timeout is the listener's).
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(Duration::from_secs(
+            config.body_read_timeout_secs.max(1),
+        )))
         .layer(axum::middleware::from_fn(middleware::limits::limit_body))
         .layer(axum::extract::DefaultBodyLimit::max(middleware::limits::UPLOAD_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::limits::panic_answer))

@@ -24,22 +24,14 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     tracing::info!(%config, "starting SecPortal");
     let leptos = get_configuration(None)?.leptos_options;
     let addr = config.addr.unwrap_or(leptos.site_addr);
+    config.check_exposure(addr)?;
     let built = build(&config, leptos).await?;
     let listener = TcpListener::bind(addr).await?;
     if config.is_demo() {
         tracing::info!("DEMO MODE: sign in at http://{addr}/login as operator / operator-pass-1 (account secportal-demo)");
     }
     tracing::info!("listening on http://{addr}");
-    // Nagle's algorithm against delayed ACKs costs ~40 ms per multi-write response on keep-alive
-    // connections; see the toolchain notes (50x on static files).
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::warn!(error = %e, "could not set TCP_NODELAY");
-        }
-    });
-    // The peer address, for the client address behind `SECPORTAL_TRUSTED_PROXY_HOPS`.
-    let app = built.router.clone().into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await?;
+    server::listen::serve(listener, built.router.clone(), config.listen_limits(), shutdown_signal()).await?;
     built.storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -14,7 +14,9 @@ use crate::dto::{Me, PortalInfo, SignedIn};
 use crate::error::AppError;
 use codec::Answer;
 
-/// Password sign-in. Form fields: `domain`, `user`, `password`, `region`, optional `next`.
+/// Password sign-in. Form fields: `domain`, `user`, `password`, `region`, optional `next`, and
+/// for users with virtual-MFA login protection `mfa_user_id` and `passcode` (an error on the
+/// field `passcode` asks for them).
 #[server(endpoint = "auth/login", output = Answer)]
 pub async fn login(
     domain: String,
@@ -22,8 +24,10 @@ pub async fn login(
     password: String,
     region: String,
     #[server(default)] next: Option<String>,
+    #[server(default)] mfa_user_id: Option<String>,
+    #[server(default)] passcode: Option<String>,
 ) -> Result<SignedIn, AppError> {
-    crate::ssr::auth::login(domain, user, password, region, next).await
+    crate::ssr::auth::login(domain, user, password, region, next, mfa_user_id, passcode).await
 }
 
 /// Sign-in with an existing IAM token, checked against IAM first. Form fields: `token`, `region`,

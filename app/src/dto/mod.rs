@@ -43,6 +43,8 @@ pub struct PortalInfo {
     pub demo: Option<DemoLogin>,
     pub regions: Vec<String>,
     pub default_region: String,
+    /// Every password sign-in asks for a virtual-MFA passcode.
+    pub require_mfa: bool,
 }
 
 /// Where to go after sign-in.

@@ -116,18 +116,59 @@ fn RegionSelect(info: PortalInfo, id: &'static str) -> impl IntoView {
     }
 }
 
+/// Where the browser keeps the IAM user id the MFA step needs (an id, not a secret), so the
+/// step asks only for the passcode next time.
+const MFA_USER_ID_KEY: &str = "secportal.mfa_user_id";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    #[cfg(feature = "hydrate")]
+    {
+        return window().local_storage().ok().flatten();
+    }
+    #[allow(unreachable_code)]
+    None
+}
+
 #[component]
 fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
     let action = ServerAction::<Login>::new();
     let password = NodeRef::<html::Input>::new();
+    let passcode = NodeRef::<html::Input>::new();
+    let mfa_user_id = NodeRef::<html::Input>::new();
+    // The passcode step: always when the portal requires MFA, else once IAM asked for it.
+    let mfa_step = RwSignal::new(info.require_mfa);
+    Effect::new(move |_| {
+        if let (Some(input), Some(store)) = (mfa_user_id.get(), local_storage()) {
+            if let Ok(Some(id)) = store.get_item(MFA_USER_ID_KEY) {
+                input.set_value(&id);
+            }
+        }
+    });
     Effect::new(move |_| {
         let value = action.value().get();
-        // A refused password is cleared; account and user name stay for the next try.
-        if matches!(value, Some(Err(_))) {
-            if let Some(input) = password.get() {
-                input.set_value("");
-                let _ = input.focus();
+        match &value {
+            // IAM (or the portal) asks for the passcode: the password was fine and stays.
+            Some(Err(e)) if matches!(e.field.as_deref(), Some("passcode" | "mfa_user_id")) => {
+                mfa_step.set(true);
+                let target = if e.field.as_deref() == Some("mfa_user_id") { mfa_user_id } else { passcode };
+                if let Some(input) = target.get() {
+                    let _ = input.focus();
+                }
             }
+            // A refused password is cleared; account and user name stay for the next try.
+            Some(Err(_)) => {
+                if let Some(input) = password.get() {
+                    input.set_value("");
+                    let _ = input.focus();
+                }
+            }
+            Some(Ok(_)) => {
+                let id = mfa_user_id.get().map(|i| i.value()).unwrap_or_default();
+                if let (false, Some(store)) = (id.trim().is_empty(), local_storage()) {
+                    let _ = store.set_item(MFA_USER_ID_KEY, id.trim());
+                }
+            }
+            None => {}
         }
         go_on_success(value);
     });
@@ -147,6 +188,20 @@ fn PasswordForm(info: PortalInfo, next: Memo<String>) -> impl IntoView {
             <input id="password" name="password" type="password" autocomplete="current-password" required
                 maxlength="1024" node_ref=password aria-describedby="password-error"/>
             <FieldError id="password-error" message=err("password")/>
+            <fieldset class="mfa-step" hidden=move || !mfa_step.get()>
+                <label for="passcode">{t(Key::MfaPasscode)}</label>
+                <input id="passcode" name="passcode" inputmode="numeric" autocomplete="one-time-code"
+                    pattern="[0-9]{6}" maxlength="6" node_ref=passcode required=move || mfa_step.get()
+                    aria-describedby="passcode-help passcode-error"/>
+                <p class="help" id="passcode-help">{t(Key::MfaPasscodeHelp)}</p>
+                <FieldError id="passcode-error" message=err("passcode")/>
+                <label for="mfa_user_id">{t(Key::MfaUserId)}</label>
+                <input id="mfa_user_id" name="mfa_user_id" maxlength="64" autocomplete="off" spellcheck="false"
+                    node_ref=mfa_user_id required=move || mfa_step.get()
+                    aria-describedby="mfa_user_id-help mfa_user_id-error"/>
+                <p class="help" id="mfa_user_id-help">{t(Key::MfaUserIdHelp)}</p>
+                <FieldError id="mfa_user_id-error" message=err("mfa_user_id")/>
+            </fieldset>
             <RegionSelect info id="region"/>
             <FieldError id="region-error" message=err("region")/>
             <button type="submit" class="primary" disabled=move || action.pending().get()>

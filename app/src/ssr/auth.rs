@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and who is signed in.
 
-use cloud::iam::{PasswordLogin, TokenInfo};
+use cloud::iam::{MfaCode, PasswordLogin, TokenInfo};
 use cloud::{CloudError, Secret, IAM_REGIONS};
 
 use super::session::{self, extract as session, SessionAuth};
@@ -36,25 +36,56 @@ fn sign_in_error(e: CloudError) -> AppError {
     }
 }
 
+/// The passcode step's fields: both or neither (a user id alone is remembered by the browser,
+/// not a request for the step). `require` refuses neither.
+fn mfa_code(
+    user_id: Option<String>,
+    passcode: Option<String>,
+    require: bool,
+) -> Result<Option<MfaCode>, AppError> {
+    let passcode = passcode.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+    let Some(passcode) = passcode else {
+        return if require {
+            Err(AppError::invalid("passcode", t(Key::ErrMfaRequiredHere)))
+        } else {
+            Ok(None)
+        };
+    };
+    if passcode.len() != 6 || !passcode.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(AppError::invalid("passcode", t(Key::ErrMfaPasscode)));
+    }
+    let user_id = user_id.map(|u| u.trim().to_string()).unwrap_or_default();
+    if user_id.is_empty()
+        || user_id.len() > 64
+        || !user_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(AppError::invalid("mfa_user_id", t(Key::ErrMfaUserId)));
+    }
+    Ok(Some(MfaCode { user_id, passcode: Secret::new(passcode) }))
+}
+
 pub async fn login(
     domain: String,
     user: String,
     password: String,
     region: String,
     next: Option<String>,
+    mfa_user_id: Option<String>,
+    passcode: Option<String>,
 ) -> Result<SignedIn, AppError> {
     required("domain", &domain, 64)?;
     required("user", &user, 64)?;
     required("password", &password, 1024)?;
     check_region(&region)?;
     let portal = portal();
+    let mfa = mfa_code(mfa_user_id, passcode, portal.require_mfa)?;
     let client = client_address().await;
     let login = PasswordLogin {
         domain: domain.trim().to_string(),
         user: user.trim().to_string(),
         password: Secret::new(password),
         project_name: region,
-        mfa: None,
+        mfa,
     };
     // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real user
     // out of the cloud.
@@ -64,6 +95,10 @@ pub async fn login(
         // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot forge a
         // log line.
         tracing::info!(domain = ?login.domain, user = ?login.user, error = %e, "sign-in refused");
+        if e.is_mfa_required() {
+            // The password was right; the user's login protection asks for the passcode step.
+            return AppError::invalid("passcode", t(Key::ErrMfaNeeded));
+        }
         sign_in_error(e)
     })?;
     establish(issued.token, issued.info, next).await
@@ -83,6 +118,10 @@ pub async fn login_token(token: String, region: String, next: Option<String>) ->
             other => sign_in_error(other),
         }
     })?;
+    if portal().require_mfa && !info.with_mfa() {
+        tracing::info!(user = ?info.user.name, "token sign-in refused: issued without MFA");
+        return Err(AppError::invalid("token", t(Key::ErrTokenWithoutMfa)));
+    }
     establish(token, info, next).await
 }
 
@@ -173,5 +212,10 @@ pub async fn whoami() -> Result<Me, AppError> {
 pub fn login_page_info() -> PortalInfo {
     let demo = portal().demo.clone();
     let default_region = demo.as_ref().map_or(DEFAULT_REGION, |d| d.region.as_str()).to_string();
-    PortalInfo { demo, regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(), default_region }
+    PortalInfo {
+        demo,
+        regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(),
+        default_region,
+        require_mfa: portal().require_mfa,
+    }
 }

@@ -53,6 +53,8 @@ pub struct Portal {
     /// Sign-in tries per client address and per account/user (shared by the instances in
     /// cluster mode).
     pub sign_in_budget: Arc<dyn cloud::limits::CallBudget>,
+    /// Every sign-in needs a virtual-MFA passcode (`SECPORTAL_REQUIRE_MFA`).
+    pub require_mfa: bool,
 }
 
 /// The client's address, worked out by the server from the connection and the trusted proxy

@@ -2,12 +2,16 @@
 //! takes ten 1 MiB files), answered 413 in the portal's JSON error shape with the limit in the
 //! message, and bodies cut off at the limit whatever they declare.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use http_body_util::BodyExt;
 
 use app::error::{AppError, ErrorKind};
 
@@ -52,10 +56,24 @@ pub async fn limit_body(req: Request, next: Next) -> Response {
     if declared.is_some_and(|n| n > limit as u64) {
         return too_large(limit);
     }
-    // A body without a length (or lying about it) stops at the limit all the same.
+    // A body without a length (or lying about it) stops at the limit all the same, and the
+    // answer says so whatever the handler made of the cut-off body.
+    let cut = Arc::new(AtomicBool::new(false));
     let (parts, body) = req.into_parts();
-    let req = Request::from_parts(parts, Body::new(http_body_util::Limited::new(body, limit)));
-    next.run(req).await
+    let body = http_body_util::Limited::new(body, limit).map_err({
+        let cut = cut.clone();
+        move |e| {
+            if e.is::<http_body_util::LengthLimitError>() {
+                cut.store(true, Ordering::Relaxed);
+            }
+            e
+        }
+    });
+    let resp = next.run(Request::from_parts(parts, Body::new(body))).await;
+    if cut.load(Ordering::Relaxed) {
+        return too_large(limit);
+    }
+    resp
 }
 
 #[cfg(test)]

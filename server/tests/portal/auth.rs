@@ -375,6 +375,17 @@ async fn strict_headers_and_server_made_request_ids() {
     req.headers_mut().insert(axum::http::header::HOST, "secportal.example.com".parse().unwrap());
     let a = send(&p.built.router, req).await;
     assert_eq!(a.headers["strict-transport-security"], "max-age=31536000; includeSubDomains");
+    // DNS rebinding: a page of another name that resolves to the portal is not served.
+    let mut req = get("/login", None);
+    req.headers_mut().insert(axum::http::header::HOST, "rebound.evil.test".parse().unwrap());
+    let a = send(&p.built.router, req).await;
+    assert_eq!(a.status, StatusCode::MISDIRECTED_REQUEST, "{}", a.body);
+    assert!(a.body.contains("another host"), "{}", a.body);
+    let mut req = get("/login", None);
+    req.headers_mut().insert(axum::http::header::HOST, "secportal.example.com".parse().unwrap());
+    assert_eq!(send(&p.built.router, req).await.status, StatusCode::OK);
+    // Probes answer under any name.
+    assert_eq!(send(&p.built.router, get("/readyz", None)).await.status, StatusCode::OK);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -435,4 +446,140 @@ async fn sign_in_guesses_are_throttled_before_iam() {
         let a = send(r, req).await;
         assert_eq!(a.status, StatusCode::UNAUTHORIZED, "token try {i} from its own address: {}", a.body);
     }
+}
+
+/// A token straight from the emulator's IAM, with or without a passcode.
+async fn emulator_token(p: &Portal, user: &str, password: &str, mfa: Option<&str>) -> String {
+    let emu = p.built.emulator.as_ref().unwrap();
+    let client = cloud::CloudClient::new(
+        cloud::Endpoints::single(emu.base_url().parse().unwrap()),
+        cloud::ClientConfig::default(),
+    )
+    .unwrap();
+    let mfa = mfa.map(|id| cloud::iam::MfaCode {
+        user_id: id.into(),
+        passcode: cloud::Secret::new(emulator::DEMO_MFA_PASSCODE),
+    });
+    let login = cloud::iam::PasswordLogin {
+        domain: "secportal-demo".into(),
+        user: user.into(),
+        password: cloud::Secret::new(password),
+        project_name: "cn-north-4".into(),
+        mfa,
+    };
+    client.iam_password_token(&login).await.unwrap().token.expose().to_string()
+}
+
+fn field_of(body: &str) -> String {
+    let e: serde_json::Value = serde_json::from_str(body).unwrap();
+    e["field"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iam_asks_for_a_passcode_and_the_portal_asks_the_user() {
+    let p = portal(&[]).await;
+    let r = &p.built.router;
+    let guardian = &emulator::seed::MFA_USERS[0];
+    let who = [
+        ("domain", "secportal-demo"),
+        ("user", guardian.name),
+        ("password", guardian.password),
+        ("region", "cn-north-4"),
+    ];
+    // Password alone: IAM wants the passcode, and the answer names that field.
+    let a = send(r, post_form("/api/auth/login", &who, None)).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
+    assert_eq!(field_of(&a.body), "passcode", "{}", a.body);
+    assert!(a.body.contains("MFA"), "{}", a.body);
+    assert!(a.session_cookie().is_none());
+    // A malformed passcode never reaches IAM.
+    let bad = [&who[..], &[("mfa_user_id", guardian.id), ("passcode", "12ab")]].concat();
+    let a = send(r, post_form("/api/auth/login", &bad, None)).await;
+    assert_eq!((a.status, field_of(&a.body)), (StatusCode::BAD_REQUEST, "passcode".into()), "{}", a.body);
+    // A wrong one is a failed sign-in like any other.
+    let wrong = [&who[..], &[("mfa_user_id", guardian.id), ("passcode", "000000")]].concat();
+    let a = send(r, post_form("/api/auth/login", &wrong, None)).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+    // The device's passcode signs in.
+    let good =
+        [&who[..], &[("mfa_user_id", guardian.id), ("passcode", emulator::DEMO_MFA_PASSCODE)]].concat();
+    let a = send(r, post_form("/api/auth/login", &good, None)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert!(a.session_cookie().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn required_mfa_refuses_password_only_and_tokens_without_it() {
+    let p = portal(&["--require-mfa", "true"]).await;
+    let r = &p.built.router;
+    p.emulator().clear_requests();
+    // The login page tells the form to show the passcode step from the start.
+    let info = send(r, post_form("/api/portal/info", &[], None)).await;
+    assert!(info.body.contains("\"require_mfa\":true"), "{}", info.body);
+    // Password only: refused before IAM.
+    let a = send(r, post_form("/api/auth/login", OPERATOR, None)).await;
+    assert_eq!((a.status, field_of(&a.body)), (StatusCode::BAD_REQUEST, "passcode".into()), "{}", a.body);
+    assert!(a.session_cookie().is_none());
+    let reached = p.emulator().requests().iter().filter(|q| q.path.starts_with("/v3/auth/tokens")).count();
+    assert_eq!(reached, 0, "a password-only try reached IAM");
+    // With the passcode: in.
+    let operator = emulator::seed::user("operator").unwrap();
+    let with =
+        [OPERATOR, &[("mfa_user_id", operator.id), ("passcode", emulator::DEMO_MFA_PASSCODE)]].concat();
+    let a = send(r, post_form("/api/auth/login", &with, None)).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+
+    // Tokens: only one issued with MFA is accepted.
+    let plain = emulator_token(&p, "operator", "operator-pass-1", None).await;
+    let a = send(r, post_form("/api/auth/login_token", &[("token", &plain), ("region", "cn-north-4")], None))
+        .await;
+    assert_eq!((a.status, field_of(&a.body)), (StatusCode::BAD_REQUEST, "token".into()), "{}", a.body);
+    assert!(a.session_cookie().is_none());
+    let strong = emulator_token(&p, "operator", "operator-pass-1", Some(operator.id)).await;
+    let a =
+        send(r, post_form("/api/auth/login_token", &[("token", &strong), ("region", "cn-north-4")], None))
+            .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+}
+
+/// Log output kept in memory.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+// One thread: the capturing subscriber is this thread's default, and everything the request
+// does runs here.
+#[tokio::test(flavor = "current_thread")]
+async fn a_line_break_in_a_sign_in_field_stays_one_log_line() {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer({
+            let c = captured.clone();
+            move || c.clone()
+        })
+        .with_ansi(false)
+        .with_max_level(tracing::Level::INFO)
+        .finish();
+    let _default = tracing::subscriber::set_default(subscriber);
+    let p = portal(&[]).await;
+    let forged = "auditor\r\n2026-12-05T00:00:00.000000Z  INFO signed in user=admin";
+    let fields =
+        [("domain", "secportal-demo"), ("user", forged), ("password", "wrong-one"), ("region", "cn-north-4")];
+    let a = send(&p.built.router, post_form("/api/auth/login", &fields, None)).await;
+    assert_eq!(a.status, StatusCode::UNAUTHORIZED, "{}", a.body);
+    let text = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let refused: Vec<&str> = text.lines().filter(|l| l.contains("sign-in refused")).collect();
+    assert_eq!(refused.len(), 1, "{text}");
+    assert!(refused[0].contains(r"auditor\r\n2026-12-05"), "escaped in place: {}", refused[0]);
+    assert!(!text.lines().any(|l| l.starts_with("2026-12-05T00:00:00.000000Z")), "a forged line: {text}");
+    assert!(!text.contains("wrong-one"), "the password was logged: {text}");
 }

@@ -1,0 +1,141 @@
+//! Memory bounds: a 100 MB export streams through the portal without the server's memory
+//! growing by its size, and 16 MiB posts are refused without being held. In a test binary of
+//! their own, one at a time, so no other test's allocations blur the measurements.
+
+#[path = "portal/common.rs"]
+mod common;
+
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, Request, StatusCode};
+use common::*;
+use emulator::timing::TaskTiming;
+use http_body_util::BodyExt;
+use serde_json::json;
+use tower::ServiceExt;
+
+const FILE_BYTES: u32 = 100 * 1024 * 1024;
+const LIMIT_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Linux: peak resident memory since the last reset, and the reset (writing 5 to clear_refs).
+fn peak_rss() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let kb: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap();
+    kb * 1024
+}
+
+fn reset_peak() {
+    std::fs::write("/proc/self/clear_refs", "5").expect("resetting the peak RSS");
+}
+
+/// One measurement at a time.
+static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_100_mb_download_streams_in_little_memory() {
+    let _alone = ALONE.lock().await;
+    let p = portal(&[]).await;
+    let emu = p.emulator();
+    emu.set_task_timing(TaskTiming::Immediate);
+    emu.set_export_padding(FILE_BYTES);
+    let r = &p.built.router;
+    let cookie = sign_in(r).await;
+    let body = json!({"input": {"columns": [{"key": "container_name", "title": "Name"}], "export_size": 10}});
+    let (status, created) = call_json(r, "/api/exports/containers", keyed(body), &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let id = created["row"]["id"].as_str().unwrap();
+    assert_eq!(wait_finished(r, &cookie, id, Duration::from_secs(40)).await["status"], "success");
+
+    reset_peak();
+    let before = peak_rss();
+    let resp = r.clone().oneshot(get(&format!("/exports/{id}/download"), Some(&cookie))).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::OK);
+    let announced: u64 = resp.headers()["content-length"].to_str().unwrap().parse().unwrap();
+    let mut body = resp.into_body();
+    let (mut received, mut first) = (0u64, Vec::new());
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame.unwrap().into_data() {
+            if first.len() < 4 {
+                first.extend_from_slice(&data[..data.len().min(4)]);
+            }
+            received += data.len() as u64;
+        }
+    }
+    let growth = peak_rss().saturating_sub(before);
+    println!(
+        "download: {received} bytes streamed; peak RSS grew by {:.1} MiB (limit {} MiB)",
+        growth as f64 / 1048576.0,
+        LIMIT_BYTES / 1048576
+    );
+    assert_eq!(&first[..4], b"PK\x03\x04");
+    assert_eq!(received, announced);
+    assert!(received > u64::from(FILE_BYTES));
+    assert!(growth < LIMIT_BYTES, "memory grew by {growth} bytes");
+}
+
+const ROUTES: &[&str] = &[
+    "/api/auth/login",
+    "/api/auth/login_token",
+    "/api/exports/containers",
+    "/api/exports/images",
+    "/api/exports/dsc",
+    "/api/exports/history",
+    "/api/scans/start_cluster_scan",
+    "/api/scans/tasks",
+    "/api/scans/upload",
+    "/api/masking/create",
+    "/api/masking/rules",
+];
+
+/// 16 MiB sent in 64 KiB pieces of one static buffer, so the test itself allocates nothing.
+static PIECE: [u8; 64 * 1024] = [b'a'; 64 * 1024];
+const POST_BYTES: usize = 16 * 1024 * 1024;
+const POST_GROWTH_LIMIT: u64 = 8 * 1024 * 1024;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixteen_mib_posts_are_refused_with_413_in_little_memory() {
+    let _alone = ALONE.lock().await;
+    let p = portal(&[]).await;
+    let r = &p.built.router;
+    // Once before measuring, so what the first request sets up once is not counted.
+    send(r, get("/login", None)).await;
+    reset_peak();
+    let before = peak_rss();
+    for route in ROUTES {
+        // With a declared length, and without one (chunked), which is cut off at the limit.
+        for declared in [true, false] {
+            let pieces =
+                (0..POST_BYTES / PIECE.len()).map(|_| Ok::<_, std::io::Error>(Bytes::from_static(&PIECE)));
+            let mut req = Request::post(*route)
+                .header(header::HOST, "127.0.0.1:3000")
+                .header(header::ORIGIN, "http://127.0.0.1:3000")
+                .header(header::CONTENT_TYPE, "application/json");
+            if declared {
+                req = req.header(header::CONTENT_LENGTH, POST_BYTES);
+            }
+            let a = send(r, req.body(Body::from_stream(futures_util::stream::iter(pieces))).unwrap()).await;
+            assert_eq!(
+                a.status,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "{route} (length declared: {declared}): {}",
+                a.body
+            );
+            let e: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+            assert_eq!(e["kind"], "TooLarge", "{route}: {}", a.body);
+        }
+    }
+    let growth = peak_rss().saturating_sub(before);
+    println!(
+        "{} posts of 16 MiB refused with 413; peak RSS grew by {:.1} MiB (limit {} MiB)",
+        ROUTES.len() * 2,
+        growth as f64 / 1048576.0,
+        POST_GROWTH_LIMIT / 1048576
+    );
+    assert!(growth < POST_GROWTH_LIMIT, "memory grew by {growth} bytes");
+}
