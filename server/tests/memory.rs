@@ -79,18 +79,40 @@ async fn a_100_mb_download_streams_in_little_memory() {
     assert!(growth < LIMIT_BYTES, "memory grew by {growth} bytes");
 }
 
+/// Every server function (`app::api`).
 const ROUTES: &[&str] = &[
+    "/api/scans/clusters",
+    "/api/scans/start_cluster_scan",
+    "/api/scans/start_iac_scan",
+    "/api/scans/upload",
+    "/api/scans/iac_files",
+    "/api/scans/tasks",
+    "/api/scans/task",
+    "/api/scans/retry",
+    "/api/exports/cluster_names",
+    "/api/exports/columns",
+    "/api/exports/local_images",
+    "/api/exports/dsc_jobs",
+    "/api/exports/dsc_choices",
+    "/api/exports/dsc_preview",
+    "/api/exports/containers",
+    "/api/exports/local_vuls",
+    "/api/exports/dsc",
+    "/api/exports/status",
+    "/api/exports/history",
     "/api/auth/login",
     "/api/auth/login_token",
-    "/api/exports/containers",
-    "/api/exports/images",
-    "/api/exports/dsc",
-    "/api/exports/history",
-    "/api/scans/start_cluster_scan",
-    "/api/scans/tasks",
-    "/api/scans/upload",
-    "/api/masking/create",
+    "/api/auth/logout",
+    "/api/auth/whoami",
+    "/api/portal/info",
+    "/api/masking/instances",
     "/api/masking/rules",
+    "/api/masking/switch",
+    "/api/masking/create",
+    "/api/masking/update",
+    "/api/masking/delete",
+    "/api/masking/settings",
+    "/api/masking/set_setting",
 ];
 
 /// 16 MiB sent in 64 KiB pieces of one static buffer, so the test itself allocates nothing.
