@@ -114,7 +114,7 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_TRACKER_MIN_INTERVAL_MS", default_value_t = 12_000)]
     pub tracker_min_interval_ms: u64,
 
-    /// One status poll's limit in seconds, its cloud call included (polls are not retried: the
+    /// One status poll's limit in seconds, its cloud call included (one quick retry, then the
     /// tracker backs off on its own).
     #[arg(long, env = "SECPORTAL_TRACKER_POLL_TIMEOUT_SECS", default_value_t = 10)]
     pub tracker_poll_timeout_secs: u64,

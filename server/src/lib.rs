@@ -134,7 +134,10 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         shared.relay_wakes(tracker_wake.clone());
     }
     let portal = Portal {
-        poll_cloud: cloud.with_policy(tracker_config.poll_timeout, 0),
+        // One quick retry (250–500 ms) of a status read that met a 5xx or a broken connection,
+        // within the poll's timeout: a single transient failure then costs a row half a second
+        // instead of a back-off interval. More retrying is the tracker's, spaced for HSS's budget.
+        poll_cloud: cloud.with_policy(tracker_config.poll_timeout, 1),
         cloud,
         vault: TokenVault::new(&key),
         demo: config.is_demo().then(demo_login),

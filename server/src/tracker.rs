@@ -4,9 +4,9 @@
 //!
 //! The database is the queue: each active task carries its next look, so a restart picks up
 //! where the last process stopped. Each poll starts when it is due, in a long-lived set of
-//! futures, with its own short timeout and no transport retries (the tracker has its own
-//! back-off), and at most `per_service` polls of one service at once: one API that hangs delays
-//! nobody else's tracking by more than a poll's timeout. Due rows are claimed with a lease past
+//! futures, with its own short timeout and one quick transport retry (beyond that the tracker
+//! has its own back-off), and at most `per_api` polls of one status API at once: an API that
+//! hangs delays no other API's tracking at all, and its own by no more than a poll's timeout. Due rows are claimed with a lease past
 //! the poll's timeout (one statement; PostgreSQL skips rows another instance holds), so each
 //! task is polled by one tracker at a time, and a dead instance's rows come back when their
 //! lease runs out.
@@ -40,8 +40,8 @@ pub struct TrackerConfig {
     /// A task with no final status this long after its create (or its latest retry) is
     /// recorded as failed.
     pub give_up_after: Duration,
-    /// Status calls of one service in flight at once, across users.
-    pub per_service: usize,
+    /// Calls of one status API in flight at once, across users.
+    pub per_api: usize,
     /// One poll's limit, its cloud call included.
     pub poll_timeout: Duration,
     /// Finished rows older than this are removed.
@@ -56,7 +56,7 @@ impl Default for TrackerConfig {
             max_interval: Duration::from_secs(60),
             max_backoff: Duration::from_secs(300),
             give_up_after: Duration::from_secs(24 * 3600),
-            per_service: 8,
+            per_api: 8,
             poll_timeout: Duration::from_secs(10),
             retention: Duration::from_secs(90 * 24 * 3600),
         }
@@ -89,6 +89,9 @@ pub fn spawn(portal: Arc<Portal>, config: TrackerConfig) -> TrackerHandle {
 const IDLE_CHECK_MS: i64 = 30_000;
 /// Due tasks read at once.
 const ROUND: u32 = 200;
+/// A row that found its API's polls all taken looks again this much later (each look is a
+/// database write, so not at once).
+const CAPPED_RETRY_MS: i64 = 200;
 /// How often finished rows past their retention are removed.
 const PRUNE_EVERY_MS: i64 = 3_600_000;
 
@@ -102,7 +105,7 @@ struct Tracker {
     slots: HashMap<(String, &'static str), i64>,
     /// Rows whose poll runs now.
     in_flight: HashSet<String>,
-    /// Polls running per service.
+    /// Polls running per status API.
     busy: HashMap<&'static str, usize>,
     polls: JoinSet<Outcome>,
     pruned_at: i64,
@@ -121,7 +124,6 @@ fn spacing(config: &TrackerConfig, task: &Task) -> Duration {
 /// What a poll asks of the user's next slot besides the normal spacing.
 struct Outcome {
     id: String,
-    service: &'static str,
     progress: Progress,
     /// The cloud or the client limiter said to hold off this user's calls until then.
     hold_until: Option<i64>,
@@ -147,7 +149,7 @@ impl Tracker {
             let mut wait = next.map_or(IDLE_CHECK_MS, |t| (t - now).clamp(0, IDLE_CHECK_MS)).max(20);
             if capped {
                 // A finished poll wakes the loop; this only bounds the wait.
-                wait = wait.max(500);
+                wait = wait.max(CAPPED_RETRY_MS);
             }
             self.slots.retain(|_, at| *at > now);
             tokio::select! {
@@ -187,12 +189,12 @@ impl Tracker {
             let service = service_of(&task);
             let key = (task.owner.user_key(), task.kind.status_api().name);
             let slot = self.slots.get(&key).copied().unwrap_or(0);
-            let full = self.busy.get(service).copied().unwrap_or(0) >= self.config.per_service;
+            let full = self.busy.get(key.1).copied().unwrap_or(0) >= self.config.per_api;
             let wait_until = if self.in_flight.contains(&task.id) {
                 Some(lease)
             } else if full {
                 capped = true;
-                Some(now + 500)
+                Some(now + CAPPED_RETRY_MS)
             } else {
                 (slot > now).then_some(slot)
             };
@@ -204,7 +206,7 @@ impl Tracker {
             }
             self.slots.insert(key.clone(), now + ms(spacing(&self.config, &task)));
             self.in_flight.insert(task.id.clone());
-            *self.busy.entry(service).or_default() += 1;
+            *self.busy.entry(key.1).or_default() += 1;
             let (portal, config) = (self.portal.clone(), self.config.clone());
             self.polls.spawn(async move { poll(&portal, &config, task, key, service).await });
         }
@@ -213,7 +215,7 @@ impl Tracker {
 
     async fn finish(&mut self, done: Outcome) {
         self.in_flight.remove(&done.id);
-        if let Some(n) = self.busy.get_mut(done.service) {
+        if let Some(n) = self.busy.get_mut(done.key.1) {
             *n = n.saturating_sub(1);
         }
         // The cloud counts calls as they arrive. A call that was slow to leave (a busy runtime, a
@@ -260,7 +262,6 @@ async fn poll(
     let gap = spacing(config, &task);
     let outcome = |progress, hold_until| Outcome {
         id: id.clone(),
-        service,
         progress,
         hold_until,
         key: key.clone(),
@@ -279,7 +280,10 @@ async fn poll(
         return outcome(pending(ms(config.max_backoff), Some(NOTE_SIGN_IN.into()), false), None);
     };
     let interval = ((now - task.clock_from) / 4).clamp(ms(config.min_interval), ms(config.max_interval));
-    let backoff = (ms(config.min_interval) << task.poll_errors.clamp(0, 10)).min(ms(config.max_backoff));
+    // An unreachable or failing cloud is looked at again no later than a healthy task would be
+    // (the longest interval): once it recovers, rows catch up within one interval, not after
+    // a back-off that grew during the outage. Throttling waits longer (`on_error`).
+    let backoff = (ms(config.min_interval) << task.poll_errors.clamp(0, 10)).min(ms(config.max_interval));
 
     let lost_answer = matches!(task.status, TaskStatus::Creating | TaskStatus::Checking);
     let looked = tokio::time::timeout(config.poll_timeout, async {

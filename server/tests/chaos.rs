@@ -69,6 +69,8 @@ struct Row {
     failure: Option<String>,
     created_at: i64,
     finished_at: Option<i64>,
+    polls: i64,
+    poll_errors: i64,
 }
 
 /// One run of the workload: its rows once all are final, and the tasks the cloud made.
@@ -132,7 +134,7 @@ async fn run(with_faults: bool) -> (Vec<Row>, Vec<emulator::control::CreatedTask
     let deadline = Instant::now() + Duration::from_secs(120);
     let rows: Vec<Row> = loop {
         let rows: Vec<Row> =
-            sqlx::query_as("SELECT kind, status, cloud_task_id, failure, created_at, finished_at FROM tasks")
+            sqlx::query_as("SELECT kind, status, cloud_task_id, failure, created_at, finished_at, polls, poll_errors FROM tasks")
                 .fetch_all(p.built.storage.sqlite())
                 .await
                 .unwrap();
@@ -191,6 +193,19 @@ async fn two_hundred_creates_through_faults_lose_nothing_and_double_nothing() {
         m
     });
     println!("chaos: final statuses {statuses:?}");
+    let mut slow: Vec<&Row> = rows.iter().collect();
+    slow.sort_by_key(|r| std::cmp::Reverse(r.finished_at.unwrap() - r.created_at));
+    for r in slow.iter().take(5) {
+        println!(
+            "chaos: slow row {} ms: {} {} polls={} errors={} {:?}",
+            r.finished_at.unwrap() - r.created_at,
+            r.kind,
+            r.status,
+            r.polls,
+            r.poll_errors,
+            r.failure
+        );
+    }
 
     assert_eq!(rows.len(), USERS as usize * PER_USER, "one row per click");
     assert_eq!(doubled, 0, "no cloud task is followed by two rows");

@@ -32,8 +32,8 @@ pub struct AppState {
 /// The portal's long-lived services.
 pub struct Portal {
     pub cloud: cloud::CloudClient,
-    /// The same client (pool, limiter) as the tracker's polls use it: a short timeout and no
-    /// retries, since the tracker backs off on its own.
+    /// The same client (pool, limiter) as the tracker's polls use it: a short timeout and one
+    /// quick retry; beyond that the tracker backs off on its own.
     pub poll_cloud: cloud::CloudClient,
     pub vault: vault::TokenVault,
     /// Demo mode (the cloud is the in-process emulator) and its sign-in data.
