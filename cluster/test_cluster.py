@@ -234,7 +234,9 @@ def main():
     for binary in ("secportal", "emulator"):
         assert os.access(os.path.join(RELEASE, binary), os.X_OK), f"build the release {binary} first"
     c = Cluster()
-    PUBLIC_ORIGIN = f"http://127.0.0.1:{c.proxy_port}"
+    # https: TLS ends in front of nginx (a load balancer), so the instances send HSTS and the
+    # __Host- cookie, which the checks below read through nginx.
+    PUBLIC_ORIGIN = f"https://127.0.0.1:{c.proxy_port}"
     started = time.time()
     c.psql(f"CREATE DATABASE {c.db}")
     try:
@@ -256,6 +258,25 @@ def main():
         status, clusters = read(lambda: b.form_call("/api/scans/clusters", {"offset": "0"}, cookie))
         assert status == 200 and clusters["total"] > 0, (status, clusters)
         log("signed in on A; whoami, a page, history and the cluster list answer on B and through nginx")
+
+        # Headers as browsers get them through the proxy with an https public origin.
+        status, headers, _ = proxy.request("GET", "/login")
+        h = {k.lower(): v for k, v in headers.items()}
+        assert status == 200, status
+        assert h.get("strict-transport-security") == "max-age=31536000; includeSubDomains", h
+        csp = h.get("content-security-policy", "")
+        assert "unsafe-inline" not in csp and "default-src 'self'" in csp.replace('"', "'"), csp
+        assert h.get("cross-origin-resource-policy") == "same-origin", h
+        status, headers, _ = proxy.request("POST", "/api/auth/login", body={
+            "domain": "secportal-demo", "user": "operator", "password": "operator-pass-1", "region": "cn-north-4"})
+        line = next(v for k, v in headers.items() if k.lower() == "set-cookie" and "secportal_session" in v)
+        attrs = [a.strip().lower() for a in line.split(";")]
+        assert status == 200 and line.startswith("__Host-secportal_session="), line
+        assert {"secure", "httponly", "samesite=strict", "path=/"} <= set(attrs) and not any(
+            a.startswith("domain=") for a in attrs), line
+        status, _, _ = proxy.request("GET", "/login", headers={"Host": "rebound.evil.test"})
+        assert status == 421, status
+        log("through nginx: HSTS, strict CSP, CORP, a __Host- Secure cookie; another Host is refused (421)")
 
         # 2. Exports and a scan started on both instances take 20 s in the cloud; both trackers
         #    follow them for a while, then A is killed: B finishes them.

@@ -23,6 +23,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
         .route("/_emulator/task-timing", post(task_timing))
         .route("/_emulator/rate-limits", post(rate_limits))
         .route("/_emulator/fail-exports", post(fail_exports))
+        .route("/_emulator/data", post(data_size))
         .route("/_emulator/export-padding", post(export_padding))
         .route("/_emulator/faults", get(list_faults).post(add_fault).delete(clear_faults))
         .route("/_emulator/requests", get(requests).delete(clear_requests))
@@ -239,6 +240,24 @@ async fn export_padding(State(emu): State<Arc<Emulator>>, Json(p): Json<Padding>
 #[derive(Deserialize)]
 struct Count {
     count: u32,
+}
+
+#[derive(Deserialize)]
+struct DataChoice {
+    /// `small`, `default`, `large` or `hostile`.
+    size: String,
+}
+
+/// Switches the data set (the same seed, so ids stay): `hostile` gives names with markup,
+/// quotes, a right-to-left override, line breaks and 64 KiB.
+async fn data_size(State(emu): State<Arc<Emulator>>, Json(c): Json<DataChoice>) -> Response {
+    match c.size.parse() {
+        Ok(size) => {
+            emu.set_data_size(size);
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(e) => (StatusCode::BAD_REQUEST, e).into_response(),
+    }
 }
 
 async fn fail_exports(State(emu): State<Arc<Emulator>>, Json(c): Json<Count>) -> StatusCode {

@@ -9,6 +9,8 @@ pub enum DataSize {
     #[default]
     Default,
     Large,
+    /// The default set with hostile names and messages ([`hostile_strings`]).
+    Hostile,
 }
 
 impl std::str::FromStr for DataSize {
@@ -18,7 +20,8 @@ impl std::str::FromStr for DataSize {
             "small" => Ok(Self::Small),
             "default" => Ok(Self::Default),
             "large" => Ok(Self::Large),
-            _ => Err("expected small, default or large".into()),
+            "hostile" => Ok(Self::Hostile),
+            _ => Err("expected small, default, large or hostile".into()),
         }
     }
 }
@@ -27,7 +30,7 @@ impl DataSize {
     fn clusters(self) -> usize {
         match self {
             Self::Small => 4,
-            Self::Default => 12,
+            Self::Default | Self::Hostile => 12,
             Self::Large => 60,
         }
     }
@@ -35,7 +38,7 @@ impl DataSize {
     fn containers(self) -> usize {
         match self {
             Self::Small => 40,
-            Self::Default => 240,
+            Self::Default | Self::Hostile => 240,
             Self::Large => 5000,
         }
     }
@@ -43,10 +46,24 @@ impl DataSize {
     fn images(self) -> usize {
         match self {
             Self::Small => 8,
-            Self::Default => 36,
+            Self::Default | Self::Hostile => 36,
             Self::Large => 400,
         }
     }
+}
+
+/// Names a careless or hostile cloud account may hold, so every page can be shown to print them
+/// literally and safely: markup, a script, quotes, a right-to-left override, a line break, and
+/// 64 KiB of text.
+pub fn hostile_strings() -> Vec<String> {
+    vec![
+        "<script>alert('hostile')</script>".to_string(),
+        "\"><img src=x onerror=alert(2)>".to_string(),
+        "it's \"quoted\" & `ticked`".to_string(),
+        "evil\u{202E}lmth.exe".to_string(),
+        "line one\r\nline two".to_string(),
+        format!("long-{}", "x".repeat(64 * 1024)),
+    ]
 }
 
 /// splitmix64: tiny, good enough for demo data, and stable across platforms and versions.
@@ -379,10 +396,28 @@ impl DemoData {
                 }
             })
             .collect();
+        let mut clusters = clusters;
+        if size == DataSize::Hostile {
+            for (c, name) in clusters.iter_mut().zip(hostile_strings()) {
+                c.agent_ds_failed_reason = name.clone();
+                c.cluster_name = name;
+            }
+        }
         let containers = containers(&mut rng, &clusters, size.containers());
-        let images = images(&mut rng, size.images());
-        let dbss_instances = dbss_instances(&mut rng);
-        let (security_levels, scan_jobs, classifications, export_buckets) = dsc(&mut rng, size);
+        let mut images = images(&mut rng, size.images());
+        let mut dbss_instances = dbss_instances(&mut rng);
+        let (security_levels, mut scan_jobs, classifications, export_buckets) = dsc(&mut rng, size);
+        if size == DataSize::Hostile {
+            for (i, name) in images.iter_mut().zip(hostile_strings()) {
+                i.image_name = name;
+            }
+            for (d, name) in dbss_instances.iter_mut().zip(hostile_strings()) {
+                d.name = name;
+            }
+            for (j, name) in scan_jobs.iter_mut().zip(hostile_strings()) {
+                j.name = name;
+            }
+        }
         Self {
             security_levels,
             scan_jobs,
@@ -623,7 +658,7 @@ fn dsc(rng: &mut Rng, size: DataSize) -> Dsc {
     ];
     let per_job = match size {
         DataSize::Small => 12,
-        DataSize::Default => 40,
+        DataSize::Default | DataSize::Hostile => 40,
         DataSize::Large => 800,
     };
     let kinds: &[(&str, &str, &str)] = &[

@@ -36,7 +36,10 @@ pub struct TemporaryKey {
 
 pub struct Emulator {
     pub(crate) config: Config,
-    data: DemoData,
+    /// The current data set. `'static` so handlers keep plain references into it; the test-only
+    /// switch (`set_data_size`) leaks the previous set (about a megabyte, a few times per test
+    /// run) rather than make every handler hold a lock.
+    data: Mutex<&'static DemoData>,
     tokens: Mutex<HashMap<String, IssuedToken>>,
     temporary_keys: Mutex<HashMap<String, TemporaryKey>>,
     /// Keyed by project id.
@@ -67,7 +70,7 @@ pub struct Emulator {
 
 impl Emulator {
     pub fn new(config: Config) -> Self {
-        let data = DemoData::generate(config.seed, config.data_size);
+        let data = Mutex::new(&*Box::leak(Box::new(DemoData::generate(config.seed, config.data_size))));
         Self {
             data,
             tokens: Mutex::new(HashMap::new()),
@@ -91,8 +94,14 @@ impl Emulator {
         }
     }
 
-    pub fn data(&self) -> &DemoData {
-        &self.data
+    pub fn data(&self) -> &'static DemoData {
+        *self.data.lock().expect("data")
+    }
+
+    /// Regenerates the data set at `size` from the same seed: ids stay, names change (hostile).
+    pub fn set_data_size(&self, size: crate::data::DataSize) {
+        let data = Box::leak(Box::new(DemoData::generate(self.config.seed, size)));
+        *self.data.lock().expect("data") = data;
     }
 
     pub fn task_timing(&self) -> TaskTiming {

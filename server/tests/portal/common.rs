@@ -82,12 +82,19 @@ impl Answer {
     }
 }
 
+/// One request through the router, answer and body bounded: a request that hangs fails the
+/// test naming itself instead of holding the run until the suite's time limit.
 pub async fn send(router: &Router, req: Request<Body>) -> Answer {
-    let resp: Response<Body> = router.clone().oneshot(req).await.unwrap();
-    let status = resp.status();
-    let headers = resp.headers().clone();
-    let bytes = resp.into_body().collect().await.unwrap().to_bytes();
-    Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let what = format!("{} {}", req.method(), req.uri());
+    let answered = tokio::time::timeout(std::time::Duration::from_secs(90), async {
+        let resp: Response<Body> = router.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.unwrap().to_bytes();
+        Answer { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    })
+    .await;
+    answered.unwrap_or_else(|_| panic!("{what}: no whole answer within 90 s"))
 }
 
 pub fn get(path: &str, cookie: Option<&str>) -> Request<Body> {
