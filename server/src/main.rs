@@ -3,8 +3,21 @@ use leptos::config::get_configuration;
 use server::{build, Config};
 use tokio::net::TcpListener;
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> std::process::ExitCode {
+    // At least four workers, however few cores: Leptos's streaming SSR has a known intermittent
+    // stall (a Suspense whose tasks never report done; leptos-rs/leptos#4647, #4851) that
+    // upstream saw with one or two workers and not with four. A hedge, not a cure.
+    let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).max(4);
+    match tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build() {
+        Ok(runtime) => runtime.block_on(serve()),
+        Err(e) => {
+            eprintln!("cannot start the async runtime: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve() -> std::process::ExitCode {
     let config = Config::parse();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))

@@ -152,7 +152,7 @@ async fn run(with_faults: bool) -> (Vec<Row>, Vec<emulator::control::CreatedTask
     (rows, emu.created(), resent)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_hundred_creates_through_faults_lose_nothing_and_double_nothing() {
     // The same workload without faults first: its slowest row is the nominal time (the tracker
     // spaces each user's calls, so 20 tasks of one user queue behind each other).

@@ -37,7 +37,7 @@ fn reset_peak() {
 /// One measurement at a time.
 static ALONE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_100_mb_download_streams_in_little_memory() {
     let _alone = ALONE.lock().await;
     let p = portal(&[]).await;
@@ -120,7 +120,7 @@ static PIECE: [u8; 64 * 1024] = [b'a'; 64 * 1024];
 const POST_BYTES: usize = 16 * 1024 * 1024;
 const POST_GROWTH_LIMIT: u64 = 8 * 1024 * 1024;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixteen_mib_posts_are_refused_with_413_in_little_memory() {
     let _alone = ALONE.lock().await;
     let p = portal(&[]).await;

@@ -4,7 +4,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use base64::Engine;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -56,7 +56,7 @@ async fn sign_in_sets_a_strict_http_only_secure_cookie_and_lands_home() {
     assert!(home.body.contains("operator") && home.body.contains("Sign out"), "{}", home.body);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn wrong_credentials_get_one_vague_401_and_no_session() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -108,7 +108,7 @@ async fn wrong_credentials_get_one_vague_401_and_no_session() {
     assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.body);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn session_id_changes_at_sign_in() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -125,7 +125,7 @@ async fn session_id_changes_at_sign_in() {
     assert_ne!(a.session_cookie().unwrap(), planted);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn signed_out_cookie_is_dead() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -142,7 +142,7 @@ async fn signed_out_cookie_is_dead() {
     assert_eq!(page.status, StatusCode::SEE_OTHER);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cross_site_posts_are_refused_before_any_handler() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -166,7 +166,7 @@ async fn cross_site_posts_are_refused_before_any_handler() {
     assert!(a.session_cookie().is_none());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn protected_pages_redirect_to_login_with_next() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -191,7 +191,7 @@ async fn protected_pages_redirect_to_login_with_next() {
     assert_eq!(send(r, get("/no-such-page", Some(&cookie))).await.status, StatusCode::NOT_FOUND);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_token_never_leaves_the_server() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -221,7 +221,7 @@ async fn the_token_never_leaves_the_server() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn token_sign_in_checks_the_token_with_iam() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -263,7 +263,7 @@ async fn token_sign_in_checks_the_token_with_iam() {
     assert!(me.body.contains("\"user\":\"auditor\"") && me.body.contains("ap-southeast-1"), "{}", me.body);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn session_ends_with_its_token() {
     // A standalone emulator whose tokens live two seconds.
     let emu = emulator::spawn(
@@ -286,7 +286,7 @@ async fn session_ends_with_its_token() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn health_and_readiness() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -311,7 +311,7 @@ async fn health_and_readiness() {
     assert_eq!(send(r, get("/readyz", None)).await.status, StatusCode::SERVICE_UNAVAILABLE);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sign_out_holds_with_a_request_in_flight_and_reads_write_no_session() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -352,7 +352,7 @@ async fn sign_out_holds_with_a_request_in_flight_and_reads_write_no_session() {
     assert!(expiry().await.is_empty(), "no session row came back");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn strict_headers_and_server_made_request_ids() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -396,7 +396,7 @@ async fn strict_headers_and_server_made_request_ids() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sign_in_guesses_are_throttled_before_iam() {
     let p = portal(&["--trusted-proxy-hops", "1"]).await;
     let r = &p.built.router;
@@ -475,7 +475,7 @@ fn field_of(body: &str) -> String {
     e["field"].as_str().unwrap_or_default().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn iam_asks_for_a_passcode_and_the_portal_asks_the_user() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -508,7 +508,7 @@ async fn iam_asks_for_a_passcode_and_the_portal_asks_the_user() {
     assert!(a.session_cookie().is_some());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn required_mfa_refuses_password_only_and_tokens_without_it() {
     let p = portal(&["--require-mfa", "true"]).await;
     let r = &p.built.router;

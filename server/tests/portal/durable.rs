@@ -37,7 +37,7 @@ async fn final_row(r: &axum::Router, cookie: &str, id: &str) -> Value {
     wait_finished(r, cookie, id, WITHIN).await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn the_same_key_twice_makes_one_cloud_task() {
     let p = portal(FAST).await;
     p.emulator().set_task_timing(TaskTiming::AfterReads(1));
@@ -59,7 +59,7 @@ async fn the_same_key_twice_makes_one_cloud_task() {
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("idempotency_key")), "{e}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_scan_create_is_found_and_never_repeated() {
     let p = portal(FAST).await;
     let emu = p.emulator();
@@ -96,7 +96,7 @@ async fn a_lost_scan_create_is_found_and_never_repeated() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_create_the_cloud_never_made_ends_as_not_created() {
     let p = portal(FAST).await;
     let emu = p.emulator();
@@ -116,7 +116,7 @@ async fn a_lost_create_the_cloud_never_made_ends_as_not_created() {
     assert!(emu.created().is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_hss_export_says_it_cannot_be_found_and_is_not_repeated() {
     let p = portal(FAST).await;
     let emu = p.emulator();
@@ -167,21 +167,21 @@ async fn dsc_create_answered(status: u16) -> (Value, Value, bool) {
     (created, row, status == StatusCode::OK && body.starts_with(b"PK"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_lost_dsc_create_is_found_by_its_start_time() {
     let (created, row, downloads) = dsc_create_answered(503).await;
     assert_eq!(created["row"]["status"], "checking", "{created}");
     assert_eq!((row["status"].as_str(), downloads), (Some("success"), true), "{row}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_dsc_create_answered_201_with_no_body_is_a_started_export() {
     let (created, row, downloads) = dsc_create_answered(201).await;
     assert_eq!(created["row"]["status"], "running", "success, confirmed through the status call: {created}");
     assert_eq!((row["status"].as_str(), downloads), (Some("success"), true), "{row}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dsc_exports_of_one_job_never_cross_between_users() {
     let p = portal(FAST).await;
     let emu = p.emulator();
@@ -218,7 +218,7 @@ async fn dsc_exports_of_one_job_never_cross_between_users() {
     assert_ne!(body, unmasked_file);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn one_hung_api_does_not_hold_back_another_users_export() {
     let p = portal(FAST).await;
     let emu = p.emulator();
@@ -245,7 +245,7 @@ async fn one_hung_api_does_not_hold_back_another_users_export() {
     assert!(took < Duration::from_secs(15), "took {took:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_sessions_of_one_user_share_one_hss_budget() {
     // The portal's own limiter at the cloud's 5 a minute.
     let p = portal(&[]).await;
@@ -279,7 +279,7 @@ async fn two_sessions_of_one_user_share_one_hss_budget() {
     assert!((1..=60).contains(&wait), "the user is told the wait in seconds: {}", throttled[0]);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sign_out_keeps_following_unless_asked_and_a_refused_token_ends_the_session() {
     let p = portal(FAST).await;
     let emu = p.emulator();

@@ -22,7 +22,7 @@ fn container_export(size: i64) -> Value {
     }})
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn container_export_end_to_end_with_remembered_columns() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -70,7 +70,7 @@ async fn container_export_end_to_end_with_remembered_columns() {
     assert_eq!(page["total"], 0);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -122,7 +122,7 @@ async fn bad_input_names_the_field_and_never_reaches_the_cloud() {
     assert_eq!(exports, 0, "nothing invalid was sent to the cloud");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cloud_errors_read_as_what_to_do() {
     let (p, _) = quick_demo().await;
     let r = &p.built.router;
@@ -148,7 +148,7 @@ async fn cloud_errors_read_as_what_to_do() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn local_image_vulnerabilities_of_two_chosen_images() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -184,7 +184,7 @@ async fn local_image_vulnerabilities_of_two_chosen_images() {
     assert!(lines[1..].iter().all(|l| ids.iter().any(|id| l.contains(id))), "only the chosen images");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn dsc_results_picked_previewed_exported_and_downloaded() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -217,7 +217,7 @@ async fn dsc_results_picked_previewed_exported_and_downloaded() {
     assert!(unknown["cloud_code"].as_str().is_some_and(|c| c.starts_with("dsc.")), "{unknown}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn history_filters_pages_and_records_failures() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;

@@ -77,7 +77,7 @@ async fn sign_in(s: &Server, http: &reqwest::Client) -> String {
     line.split(';').next().unwrap().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_kill_between_the_cloud_create_and_the_row_update_loses_and_doubles_nothing() {
     let cloud = emulator::spawn(([127, 0, 0, 1], 0).into(), emulator::Config::default()).await.unwrap();
     cloud.emulator.set_rate_limit_window(None, 60_000);

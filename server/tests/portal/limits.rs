@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn ten_files_of_1_mib_upload() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -34,7 +34,7 @@ async fn listening(p: &Portal) -> (std::net::SocketAddr, tokio::sync::oneshot::S
     (addr, stop)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn half_a_header_is_cut_off_within_15_s() {
     let p = portal(&[]).await;
     let (addr, _stop) = listening(&p).await;

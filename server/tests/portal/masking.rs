@@ -17,7 +17,7 @@ async fn active_instance(r: &axum::Router, cookie: &str) -> String {
     list.iter().find(|i| i["active"] == true).unwrap()["id"].as_str().unwrap().to_string()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn page_filter_create_edit_switch_delete() {
     let p = portal(&[]).await;
     let r = &p.built.router;
@@ -85,7 +85,7 @@ async fn page_filter_create_edit_switch_delete() {
     assert_eq!(call(rules(vec![])).await.1["total"], 15);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn settings_validation_permissions() {
     let p = portal(&[]).await;
     let r = &p.built.router;

@@ -17,7 +17,7 @@ async fn detail(r: &axum::Router, cookie: &str, task_type: &str, task_id: &str) 
     d
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn cluster_scan_rules_and_two_chosen_clusters() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -118,7 +118,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("sort_dir")));
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_failed_cluster_is_retried() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
@@ -159,7 +159,7 @@ async fn a_failed_cluster_is_retried() {
     assert_eq!(row["status"], "success", "{row}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn iac_files_uploaded_then_scanned() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;

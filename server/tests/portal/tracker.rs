@@ -56,7 +56,7 @@ fn most_in_any_window(calls: &[(i64, u16)], window_ms: i64) -> usize {
         .unwrap_or(0)
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_pending_exports_stay_within_the_rate_limit() {
     const TASKS: usize = 12;
     const READS: u32 = 3;
@@ -92,7 +92,7 @@ async fn many_pending_exports_stay_within_the_rate_limit() {
     assert_eq!(calls.len(), TASKS * READS as usize, "no poll wasted after a task ended");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn throttling_backs_off_and_still_finishes() {
     // The cloud allows 2 calls a second while the tracker would make up to 10: it must back off.
     let cloud = cloud(TaskTiming::AfterReads(2), 2, 1000).await;
@@ -127,7 +127,7 @@ async fn throttling_backs_off_and_still_finishes() {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn pending_exports_resume_after_a_restart() {
     let cloud = cloud(TaskTiming::AfterReads(2), 100, 1000).await;
     let url = cloud.base_url();
