@@ -26,6 +26,12 @@ test("page through rules, create, edit, bulk-switch and delete a custom rule", a
   await page.getByLabel("Regular expression").fill("ORD-(\\d{4}");
   await expect(page.getByText("Invalid regular expression")).toBeVisible();
   await expect(page.getByRole("button", { name: "Save rule" })).toBeDisabled();
+  // An expression that backtracks for ever is stopped after its time limit; the tab stays live.
+  await page.getByLabel("Regular expression").fill("(a+)+$");
+  await page.getByLabel("Sample text to test the expression").fill("a".repeat(40) + "!");
+  await expect(page.getByText("took longer than 1 s")).toBeVisible({ timeout: 5_000 });
+  await expect(page.getByText("DBSS's engine has the last word")).toBeVisible();
+  await page.getByLabel("Sample text to test the expression").fill("");
   await page.getByLabel("Regular expression").fill("ORD-\\d{4}");
   await page.getByLabel("Substitution").fill("ORD-****");
   await page.getByLabel("Sample text to test the expression").fill("orders ORD-1234 and ORD-9876 shipped");

@@ -20,18 +20,23 @@ pub struct MeResource(pub Resource<Result<Me, AppError>>);
 pub fn Shell() -> impl IntoView {
     let me = Resource::new_blocking(|| (), |_| whoami());
     provide_context(MeResource(me));
+    // The pages sit outside this Suspense: a resource a page creates inside a Suspense's
+    // children is created again each time Leptos re-walks them on the server, and then that
+    // Suspense can wait for ever (leptos-rs/leptos#4866); seen here as `/history` streams that
+    // stopped after nine copies of its list resource.
     view! {
         <a class="skip-link" href="#main">{t(Key::SkipToContent)}</a>
         <Suspense fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match me.await {
                     Ok(me) => view! { <Frame me/> }.into_any(),
-                    Err(error) => view! {
-                        <main id="main" class="page narrow"><ErrorBox error/></main>
-                    }.into_any(),
+                    Err(error) => view! { <div class="page narrow"><ErrorBox error/></div> }.into_any(),
                 }
             })}
         </Suspense>
+        <main id="main" class="page">
+            <Outlet/>
+        </main>
     }
 }
 
@@ -80,8 +85,5 @@ fn Frame(me: Me) -> impl IntoView {
                 </details>
             </div>
         </header>
-        <main id="main" class="page">
-            <Outlet/>
-        </main>
     }
 }

@@ -125,6 +125,8 @@ catalog! {
     SampleText => "Sample text to test the expression",
     PreviewHint => "Type an expression and some sample text to see what would be masked.",
     InvalidRegex => "Invalid regular expression:",
+    RegexTooSlow => "Testing this expression on the sample took longer than 1 s, so it was stopped: it may backtrack heavily. DBSS's own engine decides whether it is accepted.",
+    RegexEngineNote => "Tested with your browser's regular expression engine; DBSS's engine has the last word.",
     MatchesInSample => "{n} match(es) in the sample; masked it reads:",
     SaveRule => "Save rule",
     Cancel => "Cancel",

@@ -15,7 +15,7 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
     };
     format!(
         "default-src 'self'; script-src {scripts}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         connect-src 'self'; worker-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     )
 }

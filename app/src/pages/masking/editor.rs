@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use cloud::model::dbss::{MaskRule, MaskRuleInput, MAX_RULE_FIELD};
 
-use super::preview::{preview, Preview};
+use super::preview::Preview;
 use crate::i18n::{t, tf, Key};
 
 #[component]
@@ -22,7 +22,16 @@ pub fn RuleEditor(
     let value =
         RwSignal::new(existing.as_ref().map(|r| r.mask_value.clone()).unwrap_or_else(|| "******".into()));
     let sample = RwSignal::new(String::new());
-    let result = Memo::new(move |_| preview(&regex.get(), &value.get(), &sample.get()));
+    // Tested in a worker as the user types; the answer arrives in `result`.
+    let result = RwSignal::new(Preview::Empty);
+    #[cfg(feature = "hydrate")]
+    {
+        let tester = StoredValue::new_local(super::preview::Tester::new(result));
+        Effect::new(move |_| {
+            let (r, v, s) = (regex.get(), value.get(), sample.get());
+            tester.with_value(|t| t.test(&r, &v, &s));
+        });
+    }
     let invalid = move || matches!(result.get(), Preview::Invalid(_));
     let incomplete = move || name.get().trim().is_empty() || regex.get().is_empty() || value.get().is_empty();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -58,7 +67,9 @@ pub fn RuleEditor(
                         <p>{tf(Key::MatchesInSample, &[("n", &matches)])}</p>
                         <pre class="masked" data-testid="masked-preview">{text}</pre>
                     }.into_any(),
+                    Preview::TooSlow => view! { <p class="field-error">{t(Key::RegexTooSlow)}</p> }.into_any(),
                 }}
+                <p class="help">{t(Key::RegexEngineNote)}</p>
             </div>
             <div class="actions">
                 <button type="submit" class="primary inline" disabled=move || invalid() || incomplete() || pending.get()>
