@@ -4,9 +4,10 @@ use server::{build, Config};
 use tokio::net::TcpListener;
 
 fn main() -> std::process::ExitCode {
-    // At least four workers, however few cores: Leptos's streaming SSR has a known intermittent
-    // stall (a Suspense whose tasks never report done; leptos-rs/leptos#4647, #4851) that
-    // upstream saw with one or two workers and not with four. A hedge, not a cure.
+    // At least four workers, however few cores. The stalled pages we could reproduce came from
+    // resources made inside a Suspense (fixed in the shell); one stalled `/login` render in a
+    // router test remains unexplained, and upstream saw such stalls with one or two workers and
+    // not with four (leptos-rs/leptos#4647). A hedge, not a cure.
     let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).max(4);
     match tokio::runtime::Builder::new_multi_thread().worker_threads(workers).enable_all().build() {
         Ok(runtime) => runtime.block_on(serve()),
