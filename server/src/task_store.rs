@@ -121,7 +121,47 @@ const ACTIVE: &str = "status IN ('creating', 'checking', 'running')";
 
 /// The store's methods for one driver (the same statements for both).
 macro_rules! sql_task_store {
-    ($db:ty, $lock:literal) => {
+    ($db:ty, $lock:literal, $claim_lock:literal) => {
+
+impl SqlTaskStore<$db> {
+    /// A lost create found in the cloud: the row takes the cloud task unless another row follows
+    /// it already (two lost creates whose lookups ran at once may pick the same task). Then the
+    /// row stays in `checking` and is looked up again at once, with that task counted as taken.
+    async fn found(&self, id: &str, cloud_task_id: &str, export_ref: Option<&str>, now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await.map_err(failed)?;
+        if !$claim_lock.is_empty() {
+            // PostgreSQL: lookups that found the same task take turns, so the second sees the first's row.
+            sqlx::query($claim_lock).bind(cloud_task_id).execute(&mut *tx).await.map_err(failed)?;
+        }
+        let taken = sqlx::query(
+            "UPDATE tasks SET status = 'running', cloud_task_id = $1, export_ref = $2, note = NULL,
+                poll_errors = 0, polls = polls + 1, next_poll_at = $3, updated_at = $4
+             WHERE id = $5 AND status IN ('creating', 'checking', 'running')
+               AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.id <> $5 AND o.domain_id = tasks.domain_id
+                   AND o.project_id = tasks.project_id AND o.kind = tasks.kind AND o.cloud_task_id = $1
+                   AND COALESCE(o.export_ref, '') = COALESCE($2, ''))",
+        )
+        .bind(cloud_task_id)
+        .bind(export_ref)
+        .bind(now_ms)
+        .bind(now_ms)
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(failed)?
+        .rows_affected();
+        if taken == 0 {
+            sqlx::query(&format!("UPDATE tasks SET polls = polls + 1, next_poll_at = $1, updated_at = $2 WHERE id = $3 AND {ACTIVE}"))
+                .bind(now_ms)
+                .bind(now_ms)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .map_err(failed)?;
+        }
+        tx.commit().await.map_err(failed)
+    }
+}
 
 #[async_trait]
 impl TaskStore for SqlTaskStore<$db> {
@@ -354,6 +394,9 @@ impl TaskStore for SqlTaskStore<$db> {
 
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError> {
         let query = match progress {
+            Progress::Found { cloud_task_id, export_ref } => {
+                return self.found(id, &cloud_task_id, export_ref.as_deref(), now_ms).await;
+            }
             Progress::Pending { next_poll_at, note, error } => sqlx::query(
                 "UPDATE tasks SET next_poll_at = $1, note = $2, polls = polls + 1,
                     poll_errors = CASE WHEN $3 THEN poll_errors + 1 ELSE 0 END, updated_at = $4
@@ -379,15 +422,6 @@ impl TaskStore for SqlTaskStore<$db> {
                  WHERE id = $4 AND status IN ('creating', 'checking', 'running')",
             )
             .bind(reason)
-            .bind(now_ms)
-            .bind(now_ms),
-            Progress::Found { cloud_task_id, export_ref } => sqlx::query(
-                "UPDATE tasks SET status = 'running', cloud_task_id = $1, export_ref = $2, note = NULL,
-                    poll_errors = 0, polls = polls + 1, next_poll_at = $3, updated_at = $4
-                 WHERE id = $5 AND status IN ('creating', 'checking', 'running')",
-            )
-            .bind(cloud_task_id)
-            .bind(export_ref)
             .bind(now_ms)
             .bind(now_ms),
         };
@@ -546,8 +580,9 @@ impl PreferenceStore for SqlTaskStore<$db> {
     };
 }
 
-sql_task_store!(Sqlite, "");
-sql_task_store!(Postgres, "FOR UPDATE SKIP LOCKED");
+// SQLite runs one write at a time, so its `found` needs no lock of its own.
+sql_task_store!(Sqlite, "", "");
+sql_task_store!(Postgres, "FOR UPDATE SKIP LOCKED", "SELECT pg_advisory_xact_lock(hashtext($1))");
 
 #[cfg(test)]
 mod tests {
@@ -653,6 +688,20 @@ mod tests {
             .unwrap();
         let found = s.get(&first.id).await.unwrap().unwrap();
         assert_eq!((found.status, found.cloud_task_id.as_str()), (TaskStatus::Running, "c1"));
+        assert_eq!(s.claimed("d", "p", TaskKind::ClusterScan).await.unwrap(), vec!["c1".to_string()]);
+        // Another lost create that found the same cloud task does not take it: it is looked up again.
+        let Begun::New(second) =
+            s.begin(new_task("u2", TaskKind::ClusterScan), "k-second", 12, 70).await.unwrap()
+        else {
+            panic!("fresh key")
+        };
+        s.unclear(&second.id, "checking", 12, 13).await.unwrap();
+        s.record(&second.id, Progress::Found { cloud_task_id: "c1".into(), export_ref: None }, 14)
+            .await
+            .unwrap();
+        let second = s.get(&second.id).await.unwrap().unwrap();
+        assert_eq!((second.status, second.cloud_task_id.as_str()), (TaskStatus::Checking, ""));
+        assert_eq!(second.next_poll_at, 14, "looked up again at once");
         assert_eq!(s.claimed("d", "p", TaskKind::ClusterScan).await.unwrap(), vec!["c1".to_string()]);
 
         let Begun::New(refused) =

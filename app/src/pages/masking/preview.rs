@@ -3,8 +3,6 @@
 //! cannot freeze the tab. The browser's engine is only an approximation of DBSS's, which decides.
 //! On the server there is nothing to preview.
 
-use std::time::Duration;
-
 /// The sample with every match replaced, and how many matches there were; or why the
 /// expression is invalid, or that testing it took too long.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,7 +16,8 @@ pub enum Preview {
 }
 
 /// How long one test of an expression may run before the worker is ended.
-pub const TEST_LIMIT: Duration = Duration::from_millis(1000);
+#[cfg(feature = "hydrate")]
+const TEST_LIMIT: std::time::Duration = std::time::Duration::from_millis(1000);
 
 /// Where the worker's script is served (from `public/`).
 #[cfg(feature = "hydrate")]
