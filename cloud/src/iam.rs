@@ -33,7 +33,8 @@ pub struct MfaCode {
 }
 
 impl PasswordLogin {
-    fn validate(&self) -> Result<()> {
+    /// The request's own rules (lengths, a 6-digit passcode), checked before anything is sent.
+    pub fn validate(&self) -> Result<()> {
         required_text("domain", &self.domain, 64)?;
         required_text("user", &self.user, 64)?;
         if self.password.is_empty() || self.password.expose().len() > 1024 {

@@ -133,14 +133,14 @@ impl SqlTaskStore<$db> {
             // PostgreSQL: lookups that found the same task take turns, so the second sees the first's row.
             sqlx::query($claim_lock).bind(cloud_task_id).execute(&mut *tx).await.map_err(failed)?;
         }
-        let taken = sqlx::query(
+        let taken = sqlx::query(&format!(
             "UPDATE tasks SET status = 'running', cloud_task_id = $1, export_ref = $2, note = NULL,
                 poll_errors = 0, polls = polls + 1, next_poll_at = $3, updated_at = $4
-             WHERE id = $5 AND status IN ('creating', 'checking', 'running')
+             WHERE id = $5 AND {ACTIVE}
                AND NOT EXISTS (SELECT 1 FROM tasks o WHERE o.id <> $5 AND o.domain_id = tasks.domain_id
                    AND o.project_id = tasks.project_id AND o.kind = tasks.kind AND o.cloud_task_id = $1
-                   AND COALESCE(o.export_ref, '') = COALESCE($2, ''))",
-        )
+                   AND COALESCE(o.export_ref, '') = COALESCE($2, ''))"
+        ))
         .bind(cloud_task_id)
         .bind(export_ref)
         .bind(now_ms)

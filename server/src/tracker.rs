@@ -6,10 +6,10 @@
 //! where the last process stopped. Each poll starts when it is due, in a long-lived set of
 //! futures, with its own short timeout and one quick transport retry (beyond that the tracker
 //! has its own back-off), and at most `per_api` polls of one status API at once: an API that
-//! hangs delays no other API's tracking at all, and its own by no more than a poll's timeout. Due rows are claimed with a lease past
-//! the poll's timeout (one statement; PostgreSQL skips rows another instance holds), so each
-//! task is polled by one tracker at a time, and a dead instance's rows come back when their
-//! lease runs out.
+//! hangs delays no other API's tracking at all, and its own by no more than a poll's timeout.
+//! Due rows are claimed with a lease past the poll's timeout (one statement; PostgreSQL skips
+//! rows another instance holds), so each task is polled by one tracker at a time, and a dead
+//! instance's rows come back when their lease runs out.
 //!
 //! HSS allows 5 calls a minute per user per API; the tracker spaces one user's status calls to
 //! one API by `spacing` (12 s = 5 a minute), however many tasks that user has running, and

@@ -194,13 +194,22 @@ pub fn number(field: &str, s: &str) -> Result<Option<i64>, AppError> {
     s.parse().map(Some).map_err(|_| AppError::invalid(field, t(Key::ErrWholeNumber)))
 }
 
-fn storage() -> Option<web_sys::Storage> {
+/// The browser's storage for this tab (`session`) or for every visit; none on the server.
+pub fn browser_storage(session: bool) -> Option<web_sys::Storage> {
     #[cfg(feature = "hydrate")]
     {
-        return window().session_storage().ok().flatten();
+        let w = window();
+        return if session { w.session_storage() } else { w.local_storage() }.ok().flatten();
     }
     #[allow(unreachable_code)]
-    None
+    {
+        let _ = session;
+        None
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    browser_storage(true)
 }
 
 fn load_draft<T: DeserializeOwned>(key: &str) -> Option<T> {

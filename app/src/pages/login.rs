@@ -121,12 +121,7 @@ fn RegionSelect(info: PortalInfo, id: &'static str) -> impl IntoView {
 const MFA_USER_ID_KEY: &str = "secportal.mfa_user_id";
 
 fn local_storage() -> Option<web_sys::Storage> {
-    #[cfg(feature = "hydrate")]
-    {
-        return window().local_storage().ok().flatten();
-    }
-    #[allow(unreachable_code)]
-    None
+    crate::components::form::browser_storage(false)
 }
 
 #[component]

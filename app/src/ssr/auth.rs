@@ -36,32 +36,22 @@ fn sign_in_error(e: CloudError) -> AppError {
     }
 }
 
-/// The passcode step's fields: both or neither (a user id alone is remembered by the browser,
-/// not a request for the step). `require` refuses neither.
+/// The passcode step's fields, when a passcode was typed (the browser may send a remembered user
+/// id alone); their format is the cloud's rule (`PasswordLogin::validate`). `require` refuses
+/// a sign-in without one.
 fn mfa_code(
     user_id: Option<String>,
     passcode: Option<String>,
     require: bool,
 ) -> Result<Option<MfaCode>, AppError> {
-    let passcode = passcode.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-    let Some(passcode) = passcode else {
-        return if require {
-            Err(AppError::invalid("passcode", t(Key::ErrMfaRequiredHere)))
-        } else {
-            Ok(None)
-        };
-    };
-    if passcode.len() != 6 || !passcode.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AppError::invalid("passcode", t(Key::ErrMfaPasscode)));
+    match passcode.map(|p| p.trim().to_string()).filter(|p| !p.is_empty()) {
+        Some(passcode) => Ok(Some(MfaCode {
+            user_id: user_id.map(|u| u.trim().to_string()).unwrap_or_default(),
+            passcode: Secret::new(passcode),
+        })),
+        None if require => Err(AppError::invalid("passcode", t(Key::ErrMfaRequiredHere))),
+        None => Ok(None),
     }
-    let user_id = user_id.map(|u| u.trim().to_string()).unwrap_or_default();
-    if user_id.is_empty()
-        || user_id.len() > 64
-        || !user_id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(AppError::invalid("mfa_user_id", t(Key::ErrMfaUserId)));
-    }
-    Ok(Some(MfaCode { user_id, passcode: Secret::new(passcode) }))
 }
 
 pub async fn login(
@@ -87,6 +77,7 @@ pub async fn login(
         project_name: region,
         mfa,
     };
+    login.validate().map_err(|e| AppError::refused(e, &[]))?;
     // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real user
     // out of the cloud.
     let account = format!("{}/{}", login.domain.to_lowercase(), login.user.to_lowercase());
@@ -106,19 +97,20 @@ pub async fn login(
 
 pub async fn login_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
     required("token", &token, 32_768)?;
+    let portal = portal();
     let client = client_address().await;
     // A token names no account before IAM has read it: the address alone counts.
-    throttle(&portal(), &client, None).await?;
+    throttle(&portal, &client, None).await?;
     let token = Secret::new(token.trim().to_string());
     check_region(&region)?;
-    let info = portal().cloud.iam_validate_token(&region, &token).await.map_err(|e| {
+    let info = portal.cloud.iam_validate_token(&region, &token).await.map_err(|e| {
         tracing::info!(error = %e, "token sign-in refused");
         match e {
             CloudError::Invalid { .. } => from_cloud(e),
             other => sign_in_error(other),
         }
     })?;
-    if portal().require_mfa && !info.with_mfa() {
+    if portal.require_mfa && !info.with_mfa() {
         tracing::info!(user = ?info.user.name, "token sign-in refused: issued without MFA");
         return Err(AppError::invalid("token", t(Key::ErrTokenWithoutMfa)));
     }
@@ -210,12 +202,13 @@ pub async fn whoami() -> Result<Me, AppError> {
 }
 
 pub fn login_page_info() -> PortalInfo {
-    let demo = portal().demo.clone();
+    let portal = portal();
+    let demo = portal.demo.clone();
     let default_region = demo.as_ref().map_or(DEFAULT_REGION, |d| d.region.as_str()).to_string();
     PortalInfo {
         demo,
         regions: IAM_REGIONS.iter().map(|r| r.to_string()).collect(),
         default_region,
-        require_mfa: portal().require_mfa,
+        require_mfa: portal.require_mfa,
     }
 }

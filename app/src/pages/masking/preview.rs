@@ -37,6 +37,7 @@ mod engine {
     use web_sys::{MessageEvent, Worker};
 
     use super::{Preview, TEST_LIMIT, WORKER_URL};
+    use crate::i18n::{t, Key};
 
     type OnMessage = Closure<dyn FnMut(MessageEvent)>;
 
@@ -107,7 +108,7 @@ mod engine {
                 self.answered.set(id - 1);
             }
             let Some(worker) = self.worker() else {
-                self.result.set(Preview::Invalid("the browser could not start the tester".into()));
+                self.result.set(Preview::Invalid(t(Key::RegexTesterUnavailable).into()));
                 return;
             };
             let message = js_sys::Object::new();
