@@ -77,6 +77,9 @@ impl CloudClient {
     pub fn new(endpoints: Endpoints, config: ClientConfig) -> Result<Self> {
         let http = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
+            // Silence, not length: streamed downloads have no whole-request timeout, and this
+            // gives up on a cloud that stops sending (before its headers or mid-body) all the same.
+            .read_timeout(config.request_timeout)
             .user_agent(concat!("SecPortal/", env!("CARGO_PKG_VERSION")))
             // Redirects could carry a token header to a host we did not choose.
             .redirect(reqwest::redirect::Policy::none())
@@ -246,11 +249,53 @@ pub(crate) fn request_id(resp: &Response) -> Option<String> {
 
 fn transport_error(service: &'static str, e: reqwest::Error) -> CloudError {
     if e.is_timeout() {
-        CloudError::Timeout { service }
-    } else if e.is_connect() {
-        CloudError::Unreachable { service, message: e.to_string() }
+        return CloudError::Timeout { service };
+    }
+    let connect = e.is_connect();
+    let message = transport_message(e);
+    if connect {
+        CloudError::Unreachable { service, message }
     } else {
-        // reqwest's message can include the URL but never headers, so no token leaks here.
-        CloudError::Transport { service, message: e.to_string() }
+        CloudError::Transport { service, message }
+    }
+}
+
+/// What went wrong: the error and its causes, and the URL without its query, which can hold a
+/// pre-signed download's signature (reqwest never shows headers).
+fn transport_message(e: reqwest::Error) -> String {
+    let url = e.url().map(|u| {
+        let mut u = u.clone();
+        u.set_query(None);
+        u
+    });
+    let e = e.without_url();
+    let mut message = e.to_string();
+    let mut cause = std::error::Error::source(&e);
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    if let Some(url) = url {
+        message.push_str(&format!(" ({url})"));
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A failed download of a pre-signed URL says where it went, but not the signature.
+    #[tokio::test]
+    async fn transport_errors_leave_the_query_out() {
+        // Port 9 (discard) on loopback: nothing listens there on the test machines.
+        let url = "http://127.0.0.1:9/bucket/report.zip?AccessKeyId=AK&Signature=s3cr3t";
+        let e = reqwest::Client::new().get(url).send().await.unwrap_err();
+        let e = transport_error("OBS", e);
+        let text = format!("{e:?}");
+        assert!(matches!(e, CloudError::Unreachable { .. }), "{text}");
+        assert!(text.contains("127.0.0.1:9/bucket/report.zip"), "{text}");
+        assert!(!text.contains("s3cr3t") && !text.contains("AccessKeyId"), "{text}");
     }
 }

@@ -102,12 +102,17 @@ test("a failed cluster is retried and then succeeds", async ({ page }) => {
   await expect(page.getByTestId("task-counters")).toContainText("1 done · 0 failed");
 });
 
-test("two uploaded files are scanned as IaC", async ({ page }) => {
+test("ten files of 1 MiB upload through nginx and are scanned as IaC", async ({ page }) => {
   await signIn(page);
   await page.goto("/scans/new-iac");
   await hydrated(page);
   await page.getByLabel("File type").selectOption("k8s_yaml");
-  const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: ${name}\n    image: nginx\n`;
+  const MIB = 1024 * 1024;
+  // A pod, padded with comment lines to exactly 1 MiB: the largest file HSS takes.
+  const pod = (name: string) => {
+    const head = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n  - name: ${name}\n    image: nginx\n`;
+    return Buffer.from((head + "# padding\n".repeat(MIB / 10)).slice(0, MIB));
+  };
   const input = page.getByLabel("Drop files here, or pick them");
   // A file of the wrong type is refused before anything is sent.
   await input.setInputFiles([{ name: "notes.txt", mimeType: "text/plain", buffer: Buffer.from("hello") }]);
@@ -115,18 +120,19 @@ test("two uploaded files are scanned as IaC", async ({ page }) => {
   await expect(page.locator("#files-error")).toContainText("notes.txt is not Kubernetes YAML");
   await page.getByRole("button", { name: "Remove notes.txt" }).click();
 
-  await input.setInputFiles([
-    { name: "web.yaml", mimeType: "application/yaml", buffer: Buffer.from(pod("web")) },
-    { name: "db.yml", mimeType: "application/yaml", buffer: Buffer.from(pod("db")) },
-  ]);
+  const names = ["web.yaml", "db.yml", ...Array.from({ length: 8 }, (_, i) => `app-${i + 1}.yaml`)];
+  await input.setInputFiles(names.map((name) => ({ name, mimeType: "application/yaml", buffer: pod(name.split(".")[0]) })));
   const picked = page.getByRole("list", { name: "Files to upload" }).locator("li");
-  await expect(picked).toHaveCount(2);
-  await expect(picked.first()).toContainText(" B");
+  await expect(picked).toHaveCount(10);
+  await expect(picked.first()).toContainText("1024.0 KiB");
+  // The files go as one multipart request through nginx (12m there too), not as JSON text.
+  const upload = page.waitForRequest((r) => r.url().endsWith("/api/scans/upload"));
   await page.getByRole("button", { name: "Upload and scan" }).click();
-  await expect(page).toHaveURL(/\/scans\/iac_scan\//);
+  expect((await upload).headers()["content-type"]).toMatch(/^multipart\/form-data; boundary=/);
+  await expect(page).toHaveURL(/\/scans\/iac_scan\//, { timeout: 30_000 });
   await finished(page);
   const rows = page.getByRole("table", { name: "Results" }).locator("tbody tr");
-  await expect(rows).toHaveCount(2);
+  await expect(rows).toHaveCount(10);
   await expect(page.getByRole("table", { name: "Results" })).toContainText("web.yaml");
 
   // The uploaded files can be chosen again for the next scan.

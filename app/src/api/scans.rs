@@ -1,12 +1,13 @@
-//! HSS scan tasks: `/api/scans/*`. Creates, uploads and retries take JSON (lists inside).
+//! HSS scan tasks: `/api/scans/*`. Creates and retries take JSON (lists inside), uploads
+//! multipart.
 
 use cloud::model::hss::{IacFileType, TaskType, UploadedFile};
 use leptos::prelude::*;
+use leptos::server_fn::codec::{MultipartData, MultipartFormData};
 
 use super::codec::{Answer, Form, Json};
 use crate::dto::scans::{
     ClusterPage, ClusterScanInput, IacFilePage, IacScanInput, RetryInput, TaskDetail, TaskFilter, TaskPage,
-    TextFile,
 };
 use crate::dto::tasks::Created;
 use crate::error::AppError;
@@ -35,13 +36,13 @@ pub async fn start_iac_scan(input: IacScanInput, idempotency_key: String) -> Res
     crate::ssr::scans::start_iac_scan(input, idempotency_key).await
 }
 
-/// Files for an IaC scan, sent on to HSS as multipart.
-#[server(endpoint = "scans/upload", input = Json, output = Answer)]
-pub async fn upload_iac_files(
-    file_type: IacFileType,
-    files: Vec<TextFile>,
-) -> Result<Vec<UploadedFile>, AppError> {
-    crate::ssr::scans::upload_iac_files(file_type, files).await
+/// Files for an IaC scan, sent as multipart (a `file_type` field, then one `file` part per file)
+/// and on to HSS the same way. Each part is read in pieces and refused once it passes the
+/// cloud's bounds, so the body is never held as text.
+#[server(endpoint = "scans/upload", input = MultipartFormData, output = Answer)]
+pub async fn upload_iac_files(data: MultipartData) -> Result<Vec<UploadedFile>, AppError> {
+    let data = data.into_inner().ok_or_else(|| AppError::invalid("files", "not a multipart form"))?;
+    crate::ssr::scans::upload_iac_files(data).await
 }
 
 /// Files uploaded earlier (manual scans), 10 a page.

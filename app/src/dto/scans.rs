@@ -176,14 +176,6 @@ pub struct IacFilePage {
     pub total: i64,
 }
 
-/// A text file for the IaC upload. Dockerfiles and Kubernetes YAML are text, sent as such; the
-/// portal forwards them to HSS as multipart.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct TextFile {
-    pub name: String,
-    pub content: String,
-}
-
 /// The task list's filters, order and page: the scans page's URL and the list call's argument.
 #[derive(Params, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskFilter {

@@ -30,9 +30,28 @@ pub fn from_cloud(e: CloudError) -> AppError {
             tracing::warn!(error = %e, "cloud unreachable");
             AppError::new(ErrorKind::Unavailable, format!("{service}: {}", t(Key::ErrCloudUnreachable)))
         }
-        CloudError::Decode { .. } | CloudError::NoEndpoint { .. } => {
+        // The decoder's message can quote the cloud's data: it goes to the log, not the page.
+        CloudError::Decode { service, .. } => {
+            tracing::error!(error = %e, "cloud answer unreadable");
+            AppError::new(ErrorKind::Cloud, format!("{service}: {}", t(Key::ErrCloudUnreadable)))
+        }
+        CloudError::NoEndpoint { .. } => {
             tracing::error!(error = %e, "cloud call failed");
             AppError::new(ErrorKind::Cloud, e.to_string())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decoder_message_stays_in_the_log() {
+        let e = CloudError::Decode { service: "DBSS", message: "invalid type: string \"alice-rule\"".into() };
+        let shown = from_cloud(e);
+        assert_eq!(shown.kind, ErrorKind::Cloud);
+        assert!(shown.message.starts_with("DBSS: "), "{}", shown.message);
+        assert!(!shown.message.contains("alice-rule"), "{}", shown.message);
     }
 }

@@ -9,6 +9,7 @@ use cloud::hss::{
     Cluster, IacFileQuery, IacFileType, IacScanSource, TaskList, TaskQuery, TaskStatus, TaskType, UploadFile,
     UploadedFile,
 };
+use cloud::model::hss::{MAX_FILES, MAX_FILE_BYTES};
 use cloud::{Caller, CloudError};
 
 use super::cache::{clusters, page_of, CacheKey, SNAPSHOT_TTL};
@@ -20,7 +21,7 @@ use super::{from_cloud, Portal};
 use crate::dto::scans::*;
 use crate::dto::tasks::{Created, TaskKind};
 use crate::error::{AppError, ErrorKind};
-use crate::i18n::{t, Key};
+use crate::i18n::{t, tf, Key};
 
 /// Scans are followed through the task list, which the scan pages read too: the tracker takes
 /// every other slot of the user's budget for it, so pages opened meanwhile still get calls.
@@ -64,22 +65,87 @@ fn created(task: cloud::hss::TaskId) -> Result<Started, CloudError> {
     Ok(Started { cloud_task_id: task.task_id, export_ref: None, record_total_num: None })
 }
 
-/// Forwards checked files to HSS's upload API.
-pub async fn upload_iac_files(
-    file_type: IacFileType,
-    files: Vec<TextFile>,
-) -> Result<Vec<UploadedFile>, AppError> {
-    let sizes: Vec<(String, usize)> = files.iter().map(|f| (f.name.clone(), f.content.len())).collect();
-    check_files(file_type, &sizes)?;
-    let files = files
-        .into_iter()
-        .map(|f| UploadFile { file_name: f.name, content: f.content.into_bytes() })
-        .collect();
+/// Forwards checked files to HSS's upload API. The caller is known before the body is read, so
+/// an anonymous upload costs one session lookup.
+pub async fn upload_iac_files(form: multer::Multipart<'static>) -> Result<Vec<UploadedFile>, AppError> {
     let s = signed_in().await?;
+    let (file_type, files) = read_upload(form).await?;
     let uploaded =
         s.portal.cloud.hss_upload_iac_files(&s.caller, file_type, files).await.map_err(from_cloud)?;
     tracing::info!(user = %s.auth.user_name, files = uploaded.len(), "IaC files uploaded");
     Ok(uploaded)
+}
+
+/// The longest `file_type` value (`k8s_yaml`, `dockerfile`) with room to spare.
+const FILE_TYPE_BYTES: usize = 32;
+
+/// Reads the upload form: a `file_type` field and `file` parts. Each part is read in pieces and
+/// refused as soon as it passes the cloud's bounds (1 MiB a file, ten files), so no more than
+/// the bounds is ever held; the whole body is limited before this (middleware/limits.rs).
+async fn read_upload(
+    mut form: multer::Multipart<'static>,
+) -> Result<(IacFileType, Vec<UploadFile>), AppError> {
+    let unreadable =
+        |e: multer::Error| AppError::invalid("files", tf(Key::ErrFileUnreadable, &[("why", &e)]));
+    let mut file_type = None;
+    let mut files: Vec<UploadFile> = Vec::new();
+    let mut sizes: Vec<(String, usize)> = Vec::new();
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        match field.name().unwrap_or_default() {
+            "file_type" => {
+                let value = read_part(&mut field, FILE_TYPE_BYTES).await.map_err(unreadable)?;
+                let kind =
+                    value.as_deref().and_then(|v| std::str::from_utf8(v).ok()).and_then(|v| v.parse().ok());
+                file_type =
+                    Some(kind.ok_or_else(|| AppError::invalid("file_type", t(Key::ErrFileTypeChoice)))?);
+            }
+            "file" => {
+                let name = field.file_name().unwrap_or_default().to_string();
+                if files.len() == MAX_FILES {
+                    // One more than allowed: the check names the bound.
+                    sizes.push((name, 1));
+                    return Err(over_bounds(&sizes));
+                }
+                match read_part(&mut field, MAX_FILE_BYTES).await.map_err(unreadable)? {
+                    Some(content) => {
+                        sizes.push((name.clone(), content.len()));
+                        files.push(UploadFile { file_name: name, content });
+                    }
+                    None => {
+                        sizes.push((name, MAX_FILE_BYTES + 1));
+                        return Err(over_bounds(&sizes));
+                    }
+                }
+            }
+            other => return Err(AppError::invalid("files", tf(Key::ErrUploadPart, &[("name", &other)]))),
+        }
+    }
+    let file_type = file_type.ok_or_else(|| AppError::invalid("file_type", t(Key::ErrFileTypeChoice)))?;
+    check_files(file_type, &sizes)?;
+    Ok((file_type, files))
+}
+
+/// The error for files past the cloud's bounds, in the words of the check the browser runs too.
+fn over_bounds(sizes: &[(String, usize)]) -> AppError {
+    let bounds = || {
+        AppError::invalid(
+            "files",
+            tf(Key::FilesLimit, &[("files", &MAX_FILES), ("kib", &(MAX_FILE_BYTES / 1024))]),
+        )
+    };
+    check_files(IacFileType::K8sYaml, sizes).err().unwrap_or_else(bounds)
+}
+
+/// A part's bytes, or `None` once it passes `max` (the rest is not read).
+async fn read_part(field: &mut multer::Field<'static>, max: usize) -> Result<Option<Vec<u8>>, multer::Error> {
+    let mut out = Vec::new();
+    while let Some(piece) = field.chunk().await? {
+        if out.len() + piece.len() > max {
+            return Ok(None);
+        }
+        out.extend_from_slice(&piece);
+    }
+    Ok(Some(out))
 }
 
 pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePage, AppError> {

@@ -59,7 +59,8 @@ impl CloudClient {
     pub async fn hss_download(&self, caller: &Caller, file_id: &str) -> Result<Download> {
         let file_id = path_id("file_id", file_id)?;
         let path = Self::project_path(caller, "v5", &format!("/download/{file_id}"))?;
-        // No whole-request timeout: a large file may take long; the connect timeout still holds.
+        // No whole-request timeout: a large file may take long; the connect timeout and the
+        // client's read timeout (silence) still hold.
         let req = self.request_streaming(Method::GET, Service::Hss, &caller.region, &path)?;
         let resp = self.call(Op::read(Service::Hss, "hss_download"), caller, req).await?;
         let file_name = resp

@@ -110,3 +110,67 @@ async fn reset_and_timing_over_http() {
         .unwrap();
     assert_eq!(bad.status(), 400);
 }
+
+/// A "cloud" on a loopback port that reads a request's head, answers with `answer` and then
+/// says nothing more, keeping the connection open.
+async fn stalling_cloud(answer: &'static [u8]) -> Endpoints {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        // Bounded: the test makes two connections at most.
+        for _ in 0..4 {
+            let Ok((mut conn, _)) = listener.accept().await else { return };
+            let mut head = Vec::new();
+            let mut byte = [0u8; 1];
+            while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).await.is_ok_and(|n| n == 1) {
+                head.push(byte[0]);
+            }
+            let _ = conn.write_all(answer).await;
+            open.push(conn);
+        }
+    });
+    Endpoints::single(base.parse().unwrap())
+}
+
+/// Downloads have no whole-request timeout (a large file may take long), but a cloud that stops
+/// sending, before its headers or in the middle of the body, is given up on after the client's
+/// request timeout of silence (review L6).
+#[tokio::test]
+async fn downloads_that_stall_are_given_up() {
+    use futures_util::StreamExt;
+    let config = || ClientConfig {
+        request_timeout: Duration::from_millis(500),
+        read_retries: 0,
+        ..Default::default()
+    };
+    let bound = Duration::from_secs(5);
+
+    let silent = CloudClient::new(stalling_cloud(b"").await, config()).unwrap();
+    let started = std::time::Instant::now();
+    let answer = tokio::time::timeout(bound, silent.hss_download(&operator_aksk(), "f1")).await;
+    let err = answer.expect("no headers: still waiting after 5 s").err().expect("an error");
+    assert!(matches!(err, CloudError::Timeout { .. } | CloudError::Transport { .. }), "{err:?}");
+    println!("no headers: given up after {:?}", started.elapsed());
+
+    let half = b"HTTP/1.1 200 OK\r\nContent-Type: application/zip\r\nContent-Length: 1000\r\n\r\nPK\x03\x04";
+    let stalled = CloudClient::new(stalling_cloud(half).await, config()).unwrap();
+    let mut download = stalled.hss_download(&operator_aksk(), "f1").await.unwrap();
+    let started = std::time::Instant::now();
+    let read = tokio::time::timeout(bound, async {
+        let mut got = 0;
+        while let Some(piece) = download.body.next().await {
+            match piece {
+                Ok(bytes) => got += bytes.len(),
+                Err(e) => return (got, Some(e)),
+            }
+        }
+        (got, None)
+    })
+    .await;
+    let (got, err) = read.expect("half a body: still waiting after 5 s");
+    assert_eq!(got, 4);
+    assert!(err.is_some(), "the body ended early without an error");
+    println!("half a body: given up after {:?}", started.elapsed());
+}

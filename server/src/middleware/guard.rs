@@ -11,12 +11,14 @@ use app::dto::{encode_query_value, safe_next};
 use app::ssr::session;
 
 /// Paths anyone may load: the login page, health checks, server functions (which answer 401
-/// themselves) and static assets.
+/// themselves) and static assets: `/pkg/*` and the site root's files (`/favicon.svg`,
+/// `/regex-worker.js`). A dotted name deeper down is a page like any other (`/masking/a.b`),
+/// and no page route has a single dotted segment, so such a path is a file or a 404.
 fn is_public(path: &str) -> bool {
     matches!(path, "/login" | "/healthz" | "/readyz")
         || path.starts_with("/api/")
         || path.starts_with("/pkg/")
-        || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+        || path.strip_prefix('/').is_some_and(|name| !name.contains('/') && name.contains('.'))
 }
 
 pub async fn require_session(session: Session, req: Request, next: Next) -> Response {
@@ -59,10 +61,18 @@ mod tests {
 
     #[test]
     fn public_paths() {
-        for p in ["/login", "/healthz", "/readyz", "/api/auth/login", "/pkg/secportal.wasm", "/favicon.ico"] {
+        for p in [
+            "/login",
+            "/healthz",
+            "/readyz",
+            "/api/auth/login",
+            "/pkg/secportal.wasm",
+            "/favicon.svg",
+            "/regex-worker.js",
+        ] {
             assert!(is_public(p), "{p}");
         }
-        for p in ["/", "/exports", "/history"] {
+        for p in ["/", "/exports", "/history", "/masking/a.b", "/scans/iac_scan/x.y", "/exports/.."] {
             assert!(!is_public(p), "{p}");
         }
     }

@@ -175,6 +175,9 @@ async fn protected_pages_redirect_to_login_with_next() {
     assert_eq!(a.location(), Some("/login?next=/"));
     let a = send(r, get("/exports?kind=hss&x=1", None)).await;
     assert_eq!(a.location(), Some("/login?next=/exports%3Fkind%3Dhss%26x%3D1"));
+    // A dotted name below the root is a page, not a static file (review L12).
+    let a = send(r, get("/masking/a.b", None)).await;
+    assert_eq!((a.status, a.location()), (StatusCode::SEE_OTHER, Some("/login?next=/masking/a.b")));
     let login = send(r, get("/login", None)).await;
     assert_eq!(login.status, StatusCode::OK);
     for label in ["Account name", "IAM user name", "Password", "Region", "Sign in", "Sign in with a token"] {

@@ -146,6 +146,47 @@ pub fn post_json(path: &str, body: &serde_json::Value, cookie: Option<&str>) -> 
     b.body(Body::from(body.to_string())).unwrap()
 }
 
+/// The IaC upload's form as the browser's `FormData` sends it: a `file_type` field, then one
+/// `file` part per (name, content).
+pub fn post_upload(file_type: &str, files: &[(&str, &[u8])], cookie: Option<&str>) -> Request<Body> {
+    const BOUNDARY: &str = "----secportal-test-boundary-7d1e";
+    let mut body =
+        format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file_type\"\r\n\r\n{file_type}\r\n")
+            .into_bytes();
+    for (name, content) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(content);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    let mut b = Request::post("/api/scans/upload")
+        .header(header::HOST, "127.0.0.1:3000")
+        .header(header::ORIGIN, "http://127.0.0.1:3000")
+        .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={BOUNDARY}"))
+        .header(header::ACCEPT, "application/json");
+    if let Some(c) = cookie {
+        b = b.header(header::COOKIE, c);
+    }
+    b.body(Body::from(body)).unwrap()
+}
+
+/// Uploads IaC files and parses the answer.
+pub async fn call_upload(
+    router: &Router,
+    file_type: &str,
+    files: &[(&str, &[u8])],
+    cookie: &str,
+) -> (StatusCode, serde_json::Value) {
+    let a = send(router, post_upload(file_type, files, Some(cookie))).await;
+    (a.status, serde_json::from_str(&a.body).unwrap_or(serde_json::Value::Null))
+}
+
 pub const AUDITOR: &[(&str, &str)] = &[
     ("domain", "secportal-demo"),
     ("user", "auditor"),

@@ -9,17 +9,40 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn ten_files_of_1_mib_upload() {
+async fn ten_files_of_1_mib_upload_as_multipart() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
-    let line = "kind: ConfigMap\n";
-    let content = line.repeat(1024 * 1024 / line.len());
-    let files: Vec<_> =
-        (0..10).map(|i| json!({"name": format!("big-{i}.yaml"), "content": content})).collect();
-    let (status, uploaded) =
-        call_json(r, "/api/scans/upload", json!({"file_type": "k8s_yaml", "files": files}), &cookie).await;
+    let mib = cloud::model::hss::MAX_FILE_BYTES;
+    // Exactly 1 MiB each, of the bytes JSON would have had to escape.
+    let line = "a: \"\\\"\n";
+    let mut content = line.repeat(mib / line.len() + 1).into_bytes();
+    content.truncate(mib);
+    let names: Vec<String> = (0..11).map(|i| format!("big-{i}.yaml")).collect();
+    let files: Vec<(&str, &[u8])> = names.iter().map(|n| (n.as_str(), content.as_slice())).collect();
+
+    let (status, uploaded) = call_upload(r, "k8s_yaml", &files[..10], &cookie).await;
     assert_eq!(status, StatusCode::OK, "{uploaded}");
-    assert_eq!(uploaded.as_array().unwrap().len(), 10);
+    let uploaded = uploaded.as_array().unwrap();
+    assert_eq!(uploaded.len(), 10);
+    assert!(uploaded.iter().all(|f| f["file_size"] == mib as u64), "{uploaded:?}");
+
+    // Past the bounds: named, and refused when the part passes them.
+    let (status, e) = call_upload(r, "k8s_yaml", &files, &cookie).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("files")), "{e}");
+    let mut big = content.clone();
+    big.push(b'\n');
+    let (status, e) = call_upload(r, "k8s_yaml", &[("big.yaml", &big)], &cookie).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("files")), "{e}");
+    assert!(e["message"].as_str().unwrap().contains("1024 KiB"), "{e}");
+
+    // JSON (the old shape) is refused before its body is read, naming what is expected.
+    let a = send(
+        r,
+        post_json("/api/scans/upload", &json!({"file_type": "k8s_yaml", "files": []}), Some(&cookie)),
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", a.body);
+    assert!(a.body.contains("multipart/form-data"), "{}", a.body);
 }
 
 /// The real listener on a free loopback port, stopped when the returned sender drops.

@@ -164,19 +164,19 @@ async fn iac_files_uploaded_then_scanned() {
     let (p, cookie) = quick_demo().await;
     let r = &p.built.router;
     let yaml = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n";
-    let files = json!([{"name": "web.yaml", "content": yaml}, {"name": "db.yml", "content": yaml.replace("web", "db")}]);
-    let (status, e) =
-        call_json(r, "/api/scans/upload", json!({"file_type": "dockerfile", "files": files}), &cookie).await;
+    let db = yaml.replace("web", "db");
+    let files: &[(&str, &[u8])] = &[("web.yaml", yaml.as_bytes()), ("db.yml", db.as_bytes())];
+    let (status, e) = call_upload(r, "dockerfile", files, &cookie).await;
     assert_eq!(
         (status, e["field"].as_str()),
         (StatusCode::BAD_REQUEST, Some("files")),
         "YAML is not a Dockerfile"
     );
-    let (status, e) =
-        call_json(r, "/api/scans/upload", json!({"file_type": "k8s_yaml", "files": []}), &cookie).await;
+    let (status, e) = call_upload(r, "k8s_yaml", &[], &cookie).await;
     assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("files")));
-    let (status, uploaded) =
-        call_json(r, "/api/scans/upload", json!({"file_type": "k8s_yaml", "files": files}), &cookie).await;
+    let (status, e) = call_upload(r, "terraform", files, &cookie).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("file_type")), "{e}");
+    let (status, uploaded) = call_upload(r, "k8s_yaml", files, &cookie).await;
     assert_eq!(status, StatusCode::OK, "{uploaded}");
     let ids: Vec<&str> =
         uploaded.as_array().unwrap().iter().map(|f| f["file_id"].as_str().unwrap()).collect();

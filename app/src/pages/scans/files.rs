@@ -1,7 +1,9 @@
-//! Reading the files a user picked or dropped, in the browser. Dockerfiles and Kubernetes YAML
-//! are text; each is read whole (they are small: at most 1 MiB, checked before reading).
+//! The files a user picked or dropped, in the browser: their names and sizes for the list and
+//! the checks, and the multipart form that sends them (the browser streams each file from disk;
+//! nothing is read into the page).
 
-use crate::dto::scans::TextFile;
+use cloud::model::hss::IacFileType;
+use leptos::server_fn::codec::MultipartData;
 
 /// Name and size of each file in a `FileList` (an input's `files` or a drop's
 /// `dataTransfer.files`), read through JS reflection.
@@ -19,16 +21,7 @@ pub fn list(files: &wasm_bindgen::JsValue) -> Vec<(String, usize, wasm_bindgen::
         .collect()
 }
 
-/// The text of one `File`.
-#[cfg(feature = "hydrate")]
-pub async fn text(file: &wasm_bindgen::JsValue) -> Option<String> {
-    use wasm_bindgen::JsCast;
-    let method: js_sys::Function = js_sys::Reflect::get(file, &"text".into()).ok()?.dyn_into().ok()?;
-    let promise: js_sys::Promise = method.call0(file).ok()?.dyn_into().ok()?;
-    wasm_bindgen_futures::JsFuture::from(promise).await.ok()?.as_string()
-}
-
-/// A picked file: its name, size and (in the browser) the handle to read it from.
+/// A picked file: its name, size and (in the browser) the handle to send it from.
 #[derive(Clone)]
 pub struct Picked {
     pub name: String,
@@ -37,12 +30,23 @@ pub struct Picked {
     pub handle: send_wrapper::SendWrapper<wasm_bindgen::JsValue>,
 }
 
-pub async fn read_all(picked: Vec<Picked>) -> Option<Vec<TextFile>> {
-    #[allow(unused_mut)] // the server never reads files
-    let mut out = Vec::new();
-    for _p in picked {
-        #[cfg(feature = "hydrate")]
-        out.push(TextFile { name: _p.name.clone(), content: text(&_p.handle).await? });
+/// The upload's form: `file_type`, then one `file` part per picked file. `None` if the browser
+/// refused to build it, and always on the server, which never sends files.
+pub fn upload_form(file_type: IacFileType, picked: &[Picked]) -> Option<MultipartData> {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = web_sys::FormData::new().ok()?;
+        form.append_with_str("file_type", file_type.as_str()).ok()?;
+        for p in picked {
+            let file: &web_sys::Blob = p.handle.dyn_ref()?;
+            form.append_with_blob_and_filename("file", file, &p.name).ok()?;
+        }
+        Some(form.into())
     }
-    Some(out)
+    #[cfg(not(feature = "hydrate"))]
+    {
+        let _ = (file_type, picked);
+        None
+    }
 }

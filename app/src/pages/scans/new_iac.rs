@@ -8,7 +8,7 @@ use cloud::model::hss::{IacFileType, MAX_FILES, MAX_FILE_BYTES};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::files::{read_all, Picked};
+use super::files::{upload_form, Picked};
 use crate::api::scans::{iac_files, start_iac_scan, upload_iac_files};
 use crate::components::error_box::ErrorBox;
 use crate::components::form::{FieldError, FormErrors, FormKey};
@@ -76,10 +76,10 @@ pub fn NewIacScanPage() -> impl IntoView {
             let outcome: Result<Option<String>, AppError> = async {
                 let mut ids = chosen;
                 if !files.is_empty() {
-                    let texts = read_all(files)
-                        .await
-                        .ok_or_else(|| AppError::invalid("files", t(Key::ErrFileUnreadable)))?;
-                    let uploaded = upload_iac_files(kind, texts).await?;
+                    let form = upload_form(kind, &files).ok_or_else(|| {
+                        AppError::invalid("files", tf(Key::ErrFileUnreadable, &[("why", &"FormData")]))
+                    })?;
+                    let uploaded = upload_iac_files(form).await?;
                     ids.extend(uploaded.into_iter().map(|u| u.file_id));
                 }
                 let created =
