@@ -20,6 +20,7 @@ use leptos_router::path;
 
 use crate::components::shell::Shell;
 use crate::i18n::{t, Key};
+use crate::pages::audit::AuditLogPage;
 use crate::pages::exports::ExportsPage;
 use crate::pages::history::HistoryPage;
 use crate::pages::masking::{instances::InstancesPage, rules::RulesPage};
@@ -76,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("scans/:type/:id") view=ScanTaskPage/>
                     <Route path=path!("masking") view=InstancesPage/>
                     <Route path=path!("masking/:id") view=RulesPage/>
+                    <Route path=path!("audit") view=AuditLogPage/>
                 </ParentRoute>
             </Routes>
         </Router>

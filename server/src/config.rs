@@ -151,6 +151,15 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_REQUIRE_MFA", default_value_t = false, action = clap::ArgAction::Set)]
     pub require_mfa: bool,
 
+    /// Administrators, as `account/user` separated by commas (case does not matter): they read
+    /// every audit entry of their account.
+    #[arg(long, env = "SECPORTAL_ADMINS", value_delimiter = ',', default_value = "")]
+    pub admins: Vec<String>,
+
+    /// Audit entries older than this many days are removed (the removal is itself recorded).
+    #[arg(long, env = "SECPORTAL_AUDIT_RETENTION_DAYS", default_value_t = 400)]
+    pub audit_retention_days: u32,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,
@@ -166,8 +175,14 @@ impl Config {
             max_backoff: min_interval * 25,
             poll_timeout: Duration::from_secs(self.tracker_poll_timeout_secs.max(1)),
             retention: Duration::from_secs(u64::from(self.task_retention_days.max(1)) * 24 * 3600),
+            audit_retention: Duration::from_secs(u64::from(self.audit_retention_days.max(1)) * 24 * 3600),
             ..Default::default()
         }
+    }
+
+    /// `SECPORTAL_ADMINS` as the portal compares it: trimmed, lower case, blanks left out.
+    pub fn admin_list(&self) -> Vec<String> {
+        self.admins.iter().map(|a| a.trim().to_lowercase()).filter(|a| !a.is_empty()).collect()
     }
 
     pub fn database_url(&self) -> String {

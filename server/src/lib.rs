@@ -2,6 +2,8 @@
 //! Leptos app.
 
 mod assets;
+mod audit_export;
+pub mod audit_store;
 pub mod config;
 mod download;
 mod health;
@@ -149,6 +151,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         scan_cache: ListCache::new("scans", cache::SCAN_TTL).shared(shared_cache),
         sign_in_budget: opened.sign_in_budget.clone(),
         require_mfa: config.require_mfa,
+        audit: opened.audit.clone(),
+        admins: config.admin_list(),
     };
     let portal = Arc::new(portal);
     let tracker = tracker::spawn(portal.clone(), tracker_config);
@@ -173,6 +177,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
             move || shell(options.clone())
         })
         .route("/exports/{id}/download", get(download::download))
+        .route("/audit/export.csv", get(audit_export::export_csv))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))
         .layer(axum::middleware::from_fn(middleware::guard::require_session))

@@ -47,6 +47,7 @@ pub struct Opened {
     pub storage: Storage,
     pub tasks: std::sync::Arc<dyn app::ssr::tasks::TaskStore>,
     pub preferences: std::sync::Arc<dyn app::ssr::tasks::PreferenceStore>,
+    pub audit: std::sync::Arc<dyn app::ssr::audit::AuditStore>,
     pub sessions: crate::sessions::Sessions,
     /// HSS's budget shared by the instances (cluster mode).
     pub budget: Option<std::sync::Arc<dyn cloud::limits::CallBudget>>,
@@ -66,6 +67,7 @@ pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
             let sessions = Sessions::Sqlite(crate::sessions::SqliteSessions::new(pool.clone()));
             let sign_in_budget = Arc::new(cloud::limits::RateLimiter::new(Some(config.sign_in_per_minute)));
             Ok(Opened {
+                audit: Arc::new(crate::audit_store::SqlAuditStore::new(pool.clone())),
                 storage: Storage::Embedded { pool },
                 tasks: tasks.clone(),
                 preferences: tasks,
@@ -96,6 +98,7 @@ pub async fn open(config: &crate::Config) -> Result<Opened, Error> {
             Ok(Opened {
                 sign_in_budget,
                 sessions: Sessions::Redis(crate::redis_state::RedisSessions(shared.clone())),
+                audit: Arc::new(crate::audit_store::SqlAuditStore::new(pool.clone())),
                 storage: Storage::Cluster { pool, shared },
                 tasks: tasks.clone(),
                 preferences: tasks,

@@ -46,6 +46,8 @@ pub struct TrackerConfig {
     pub poll_timeout: Duration,
     /// Finished rows older than this are removed.
     pub retention: Duration,
+    /// Audit entries older than this are removed.
+    pub audit_retention: Duration,
 }
 
 impl Default for TrackerConfig {
@@ -56,9 +58,10 @@ impl Default for TrackerConfig {
             max_interval: Duration::from_secs(60),
             max_backoff: Duration::from_secs(300),
             give_up_after: Duration::from_secs(24 * 3600),
-            per_api: 8,
+            per_api: 16,
             poll_timeout: Duration::from_secs(10),
             retention: Duration::from_secs(90 * 24 * 3600),
+            audit_retention: Duration::from_secs(400 * 24 * 3600),
         }
     }
 }
@@ -241,6 +244,32 @@ impl Tracker {
             Ok(n) => tracing::info!(rows = n, "pruned finished tasks past their retention"),
             Err(e) => tracing::warn!(error = %e, "could not prune finished tasks"),
         }
+        prune_audit(&self.portal, now - ms(self.config.audit_retention)).await;
+    }
+}
+
+/// Removes audit entries older than `before` and records that it did (only the instance whose
+/// delete found rows writes the entry).
+pub async fn prune_audit(portal: &Portal, before: i64) {
+    use app::dto::audit::AuditAction;
+    use app::ssr::audit::{target, Actor, Outcome, Record};
+    match portal.audit.prune(before).await {
+        Ok(0) => {}
+        Ok(n) => {
+            tracing::info!(entries = n, "pruned audit entries past their retention");
+            let actor =
+                Actor { user_name: "secportal".into(), client: "retention".into(), ..Default::default() };
+            let params = serde_json::json!({"removed": n, "older_than_ms": before});
+            Record {
+                actor: &actor,
+                action: AuditAction::AuditPrune,
+                target: target("audit", "", ""),
+                params,
+            }
+            .write(portal, Outcome::ok())
+            .await;
+        }
+        Err(e) => tracing::warn!(error = %e, "could not prune the audit log"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! Each is thin: the work is in the same-named function of [`crate::ssr`]'s same-named module.
 //! The server sets the HTTP status of a failed call from its [`AppError`] kind.
 
+pub mod audit;
 pub mod codec;
 pub mod exports;
 pub mod masking;

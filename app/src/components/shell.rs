@@ -63,6 +63,7 @@ fn Frame(me: Me) -> impl IntoView {
                 <A href="/scans">{t(Key::NavScans)}</A>
                 <A href="/history">{t(Key::NavHistory)}</A>
                 <A href="/masking">{t(Key::NavMasking)}</A>
+                <A href="/audit">{t(Key::NavAudit)}</A>
             </nav>
             <div class="who">
                 <span class="who-user" title=t(Key::User)>{me.user.clone()}</span>

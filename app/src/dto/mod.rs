@@ -1,6 +1,7 @@
 //! What crosses the wire between the browser and the server functions, and the rules both sides
 //! apply to it.
 
+pub mod audit;
 pub mod exports;
 pub mod masking;
 pub mod scans;

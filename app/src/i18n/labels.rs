@@ -9,6 +9,7 @@ use cloud::model::hss::{
 };
 
 use super::{t, Key};
+use crate::dto::audit::{AuditAction, AuditResult};
 use crate::dto::tasks::{TaskKind, TaskStatus as RowStatus};
 
 /// A value with a name in the catalog.
@@ -69,6 +70,15 @@ labels! {
         HssContainers => KindHssContainers, HssLocalVuls => KindHssLocalVuls, DscResults => KindDscResults,
         ClusterScan => KindClusterScan, IacScan => KindIacScan,
     }
+    AuditAction {
+        SignIn => ActionSignIn, SignOut => ActionSignOut, SessionEnded => ActionSessionEnded,
+        ExportCreate => ActionExportCreate, ScanCreate => ActionScanCreate, ScanRetry => ActionScanRetry,
+        IacUpload => ActionIacUpload, MaskingRuleCreate => ActionMaskingRuleCreate,
+        MaskingRuleUpdate => ActionMaskingRuleUpdate, MaskingRuleDelete => ActionMaskingRuleDelete,
+        MaskingRuleSwitch => ActionMaskingRuleSwitch, MaskingSetting => ActionMaskingSetting,
+        AuditPrune => ActionAuditPrune,
+    }
+    AuditResult { Ok => ResultOk, Failed => ResultFailed, Throttled => ResultThrottled, Unclear => ResultUnclear }
     RowStatus {
         Creating => StatusCreating, Checking => StatusChecking, Running => StatusRunning, Success => StatusSuccess,
         Failure => StatusFailure,

@@ -1,3 +1,4 @@
+pub mod audit;
 pub mod dashboard;
 pub mod exports;
 pub mod history;

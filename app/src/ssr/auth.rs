@@ -3,8 +3,10 @@
 use cloud::iam::{MfaCode, PasswordLogin, TokenInfo};
 use cloud::{CloudError, Secret, IAM_REGIONS};
 
+use super::audit;
 use super::session::{self, extract as session, SessionAuth};
 use super::{from_cloud, portal};
+use crate::dto::audit::AuditAction;
 use crate::dto::{safe_next, Me, PortalInfo, SignedIn};
 use crate::error::{AppError, ErrorKind};
 use crate::i18n::{t, Key};
@@ -68,8 +70,8 @@ pub async fn login(
     required("password", &password, 1024)?;
     check_region(&region)?;
     let portal = portal();
+    let (client, request_id) = audit::request_meta();
     let mfa = mfa_code(mfa_user_id, passcode, portal.require_mfa)?;
-    let client = client_address().await;
     let login = PasswordLogin {
         domain: domain.trim().to_string(),
         user: user.trim().to_string(),
@@ -78,46 +80,88 @@ pub async fn login(
         mfa,
     };
     login.validate().map_err(|e| AppError::refused(e, &[]))?;
-    // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real user
-    // out of the cloud.
-    let account = format!("{}/{}", login.domain.to_lowercase(), login.user.to_lowercase());
-    throttle(&portal, &client, Some(&account)).await?;
-    let issued = portal.cloud.iam_password_token(&login).await.map_err(|e| {
-        // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot forge a
-        // log line.
-        tracing::info!(domain = ?login.domain, user = ?login.user, error = %e, "sign-in refused");
-        if e.is_mfa_required() {
-            // The password was right; the user's login protection asks for the passcode step.
-            return AppError::invalid("passcode", t(Key::ErrMfaNeeded));
-        }
-        sign_in_error(e)
-    })?;
-    establish(issued.token, issued.info, next).await
+    // What a refused try is recorded as: only the names typed are known.
+    let attempt = audit::Actor {
+        domain_name: login.domain.clone(),
+        user_name: login.user.clone(),
+        region: login.project_name.clone(),
+        client: client.clone(),
+        request_id,
+        ..Default::default()
+    };
+    let params = serde_json::json!({"method": "password", "passcode": login.mfa.is_some()});
+    let signed_in = async {
+        // Refused tries never reach IAM: guessing costs the guesser, and cannot lock the real
+        // user out of the cloud.
+        let account = format!("{}/{}", login.domain.to_lowercase(), login.user.to_lowercase());
+        throttle(&portal, &client, Some(&account)).await?;
+        let issued = portal.cloud.iam_password_token(&login).await.map_err(|e| {
+            // Debug formatting escapes control characters: a CR/LF in a sign-in field cannot
+            // forge a log line.
+            tracing::info!(domain = ?login.domain, user = ?login.user, error = %e, "sign-in refused");
+            if e.is_mfa_required() {
+                // The password was right; the user's login protection asks for the passcode step.
+                return AppError::invalid("passcode", t(Key::ErrMfaNeeded));
+            }
+            sign_in_error(e)
+        })?;
+        establish(issued.token, issued.info, next, &attempt).await
+    }
+    .await;
+    record_sign_in(&portal, &attempt, params, signed_in).await
+}
+
+/// Records a sign-in, as who it turned out to be or as the names typed, and answers it.
+async fn record_sign_in(
+    portal: &super::Portal,
+    attempt: &audit::Actor,
+    params: serde_json::Value,
+    outcome: Result<(SignedIn, audit::Actor), AppError>,
+) -> Result<SignedIn, AppError> {
+    let (actor, result) = match &outcome {
+        Ok((_, actor)) => (actor, audit::Outcome::ok()),
+        Err(e) => (attempt, audit::Outcome::of_error(e)),
+    };
+    let target = audit::target("session", "", "");
+    audit::Record { actor, action: AuditAction::SignIn, target, params }.write(portal, result).await;
+    outcome.map(|(signed_in, _)| signed_in)
 }
 
 pub async fn login_token(token: String, region: String, next: Option<String>) -> Result<SignedIn, AppError> {
     required("token", &token, 32_768)?;
-    let portal = portal();
-    let client = client_address().await;
-    // A token names no account before IAM has read it: the address alone counts.
-    throttle(&portal, &client, None).await?;
-    let token = Secret::new(token.trim().to_string());
     check_region(&region)?;
-    let info = portal.cloud.iam_validate_token(&region, &token).await.map_err(|e| {
-        tracing::info!(error = %e, "token sign-in refused");
-        match e {
-            CloudError::Invalid { .. } => from_cloud(e),
-            other => sign_in_error(other),
+    let portal = portal();
+    let (client, request_id) = audit::request_meta();
+    let attempt =
+        audit::Actor { region: region.clone(), client: client.clone(), request_id, ..Default::default() };
+    let signed_in = async {
+        // A token names no account before IAM has read it: the address alone counts.
+        throttle(&portal, &client, None).await?;
+        let token = Secret::new(token.trim().to_string());
+        let info = portal.cloud.iam_validate_token(&region, &token).await.map_err(|e| {
+            tracing::info!(error = %e, "token sign-in refused");
+            match e {
+                CloudError::Invalid { .. } => from_cloud(e),
+                other => sign_in_error(other),
+            }
+        })?;
+        if portal.require_mfa && !info.with_mfa() {
+            tracing::info!(user = ?info.user.name, "token sign-in refused: issued without MFA");
+            return Err(AppError::invalid("token", t(Key::ErrTokenWithoutMfa)));
         }
-    })?;
-    if portal.require_mfa && !info.with_mfa() {
-        tracing::info!(user = ?info.user.name, "token sign-in refused: issued without MFA");
-        return Err(AppError::invalid("token", t(Key::ErrTokenWithoutMfa)));
+        establish(token, info, next, &attempt).await
     }
-    establish(token, info, next).await
+    .await;
+    record_sign_in(&portal, &attempt, serde_json::json!({"method": "token"}), signed_in).await
 }
 
-async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Result<SignedIn, AppError> {
+/// Starts the session; answers where to go and who signed in, for the audit entry.
+async fn establish(
+    token: Secret,
+    info: TokenInfo,
+    next: Option<String>,
+    attempt: &audit::Actor,
+) -> Result<(SignedIn, audit::Actor), AppError> {
     let Some(project) = info.project.clone() else {
         return Err(AppError::invalid("token", t(Key::ErrTokenNotProjectScoped)));
     };
@@ -137,23 +181,18 @@ async fn establish(token: Secret, info: TokenInfo, next: Option<String>) -> Resu
     };
     tracing::info!(user = %auth.user_name, domain = %auth.domain_name, project = %auth.project_name, "signed in");
     let (owner, sealed) = (auth.owner(), auth.sealed_token.clone());
-    session::start(&session().await?, auth).await?;
+    let session = session().await?;
+    let actor = audit::Actor::of(&auth, attempt.client.clone(), attempt.request_id.clone(), String::new());
+    session::start(&session, auth).await?;
+    // The hash of the new id (`start` cycles it).
+    let actor = audit::Actor { session_hash: audit::session_hash(&session), ..actor };
     // Exports still running under an expired sign-in go on with this one.
     match portal.tasks.refresh_credentials(&owner, &sealed, token_expires_at, super::now_ms()).await {
         Ok(0) => {}
         Ok(_) => portal.tracker.notify_one(),
         Err(e) => tracing::warn!(error = %e, "could not hand the new sign-in to running exports"),
     }
-    Ok(SignedIn { next: safe_next(next.as_deref()) })
-}
-
-/// The client's address as the server's middleware worked it out (through the trusted proxy
-/// hops), or "unknown".
-async fn client_address() -> String {
-    leptos_axum::extract::<axum::Extension<super::ClientAddr>>()
-        .await
-        .map(|axum::Extension(a)| a.0)
-        .unwrap_or_else(|_| "unknown".into())
+    Ok((SignedIn { next: safe_next(next.as_deref()) }, actor))
 }
 
 /// Sign-in tries allowed per client address and per account/user a minute.
@@ -173,9 +212,16 @@ async fn throttle(portal: &super::Portal, client: &str, account: Option<&str>) -
 
 pub async fn logout(stop_following: bool) -> Result<(), AppError> {
     let portal = portal();
+    let (client, request_id) = audit::request_meta();
     let session = session().await?;
     if let Some(auth) = session::current(&session).await {
         tracing::info!(user = %auth.user_name, domain = %auth.domain_name, stop_following, "signed out");
+        let actor = audit::Actor::of(&auth, client, request_id, audit::session_hash(&session));
+        let params = serde_json::json!({"stop_following": stop_following});
+        let target = audit::target("session", "", "");
+        audit::Record { actor: &actor, action: AuditAction::SignOut, target, params }
+            .write(&portal, audit::Outcome::ok())
+            .await;
         if stop_following {
             let note = crate::i18n::t(crate::i18n::Key::NoteStoppedAtSignOut);
             if let Err(e) = portal.tasks.drop_credentials(&auth.domain_id, &auth.user_id, note).await {

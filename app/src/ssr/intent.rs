@@ -10,9 +10,11 @@ use std::future::Future;
 
 use cloud::CloudError;
 
+use super::audit;
 use super::session::SignedIn;
 use super::tasks::{Begun, NewTask, Task, FIRST_POLL_MS};
 use super::{from_cloud, now_ms, store_failed};
+use crate::dto::audit::{AuditAction, AuditResult};
 use crate::dto::tasks::{Created, TaskKind};
 use crate::error::{AppError, ErrorKind};
 use crate::i18n::{t, Key};
@@ -72,6 +74,52 @@ pub async fn create_once(
     create: impl Future<Output = Result<Started, CloudError>>,
 ) -> Result<Created, AppError> {
     check_key(key)?;
+    let action = match (&target, kind.has_file()) {
+        (Target::Retry(_), _) => AuditAction::ScanRetry,
+        (_, true) => AuditAction::ExportCreate,
+        (_, false) => AuditAction::ScanCreate,
+    };
+    let audit_params = serde_json::to_value(params).unwrap_or_default();
+    let audit_name = summary.clone();
+    let done = create_new(s, kind, key, summary, params, target, create).await;
+    let (created, outcome) = match done {
+        // The same key again: the first request's entry stands.
+        Ok(Done::Again(created)) => return Ok(created),
+        Ok(Done::New(created, outcome)) => (Ok(created), outcome),
+        Err(e) => {
+            let outcome = audit::Outcome::of_error(&e);
+            (Err(e), outcome)
+        }
+    };
+    // Scans are found by the cloud's task id (their page's), exports by the history row's.
+    let id = match &created {
+        Ok(c) if !kind.has_file() => {
+            c.row.href.as_deref().and_then(|h| h.rsplit('/').next()).unwrap_or(&c.row.id)
+        }
+        Ok(c) => c.row.id.as_str(),
+        Err(_) => "",
+    }
+    .to_string();
+    let target = audit::target(kind.as_str(), &id, &audit_name);
+    audit::Record { actor: &s.actor, action, target, params: audit_params }.write(&s.portal, outcome).await;
+    created
+}
+
+/// What a create came to: a repeat of a key, or a new row and how its cloud call went.
+enum Done {
+    Again(Created),
+    New(Created, audit::Outcome),
+}
+
+async fn create_new(
+    s: &SignedIn,
+    kind: TaskKind,
+    key: &str,
+    summary: String,
+    params: &impl serde::Serialize,
+    target: Target,
+    create: impl Future<Output = Result<Started, CloudError>>,
+) -> Result<Done, AppError> {
     let portal = &s.portal;
     let now = now_ms();
     let intent = NewTask {
@@ -90,7 +138,9 @@ pub async fn create_once(
     let intent_retry = intent.retry;
     let task =
         match portal.tasks.begin(intent, key, now, now + claim_ms(portal)).await.map_err(store_failed)? {
-            Begun::Again(task) => return Ok(Created { row: task.row(now), record_total_num: None }),
+            Begun::Again(task) => {
+                return Ok(Done::Again(Created { row: task.row(now), record_total_num: None }))
+            }
             Begun::New(task) => task,
         };
     if let Target::Job(job) = &target {
@@ -118,7 +168,9 @@ pub async fn create_once(
                 .map_err(store_failed)?;
             portal.tracker.notify_one();
             tracing::info!(user = %s.auth.user_name, kind = kind.as_str(), id = %task.id, "task created");
-            Ok(Created { row: reread(s, &task).await?, record_total_num: started.record_total_num })
+            let created =
+                Created { row: reread(s, &task).await?, record_total_num: started.record_total_num };
+            Ok(Done::New(created, audit::Outcome::ok()))
         }
         Err(e) if e.may_have_reached() => {
             let now = now_ms();
@@ -130,7 +182,16 @@ pub async fn create_once(
                 .await
                 .map_err(store_failed)?;
             portal.tracker.notify_one();
-            Ok(Created { row: reread(s, &task).await?, record_total_num: None })
+            let created = Created { row: reread(s, &task).await?, record_total_num: None };
+            let unclear = audit::Outcome {
+                result: AuditResult::Unclear,
+                error_code: Some(match &e {
+                    CloudError::Api { code, .. } => code.clone(),
+                    _ => "answer_lost".to_string(),
+                }),
+                cloud_request_id: e.request_id().map(str::to_string),
+            };
+            Ok(Done::New(created, unclear))
         }
         Err(e) => {
             if let Err(store) = portal.tasks.abandon(&task.id, intent_retry, now_ms()).await {

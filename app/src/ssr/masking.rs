@@ -3,9 +3,11 @@
 use cloud::dbss::{InstanceStatus, InstanceSwitch, MaskRuleInput, MaskRuleList, OnOff, RulesApi};
 use cloud::{Caller, CloudError};
 
+use super::audit;
 use super::cache::page_of;
-use super::session::signed_in;
+use super::session::{signed_in, SignedIn};
 use super::{from_cloud, Portal};
+use crate::dto::audit::{AuditAction, AuditTarget};
 use crate::dto::masking::{InstanceRow, InstanceSettings, RuleQuery, RulesPage};
 use crate::error::AppError;
 
@@ -81,16 +83,41 @@ pub async fn list_mask_rules(instance_id: String, query: RuleQuery) -> Result<Ru
     Ok(RulesPage { rules, total, offset, limit })
 }
 
+/// Records a masking change with how it went, and answers it.
+async fn recorded(
+    s: &SignedIn,
+    action: AuditAction,
+    target: AuditTarget,
+    params: serde_json::Value,
+    done: Result<(), CloudError>,
+) -> Result<(), AppError> {
+    let done = done.map_err(from_cloud);
+    audit::Record { actor: &s.actor, action, target, params }
+        .write(&s.portal, audit::Outcome::of(&done))
+        .await;
+    done
+}
+
 pub async fn switch_mask_rules(instance_id: String, ids: Vec<String>, on: bool) -> Result<(), AppError> {
     let ids: Vec<String> = ids.into_iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     let s = signed_in().await?;
-    s.portal.cloud.dbss_switch_rules(&s.caller, &instance_id, &ids, OnOff::from(on)).await.map_err(from_cloud)
+    let done = s.portal.cloud.dbss_switch_rules(&s.caller, &instance_id, &ids, OnOff::from(on)).await;
+    let params = serde_json::json!({"instance_id": instance_id, "rule_ids": ids, "on": on});
+    let target = audit::target("masking_rule", &ids.join(","), "");
+    recorded(&s, AuditAction::MaskingRuleSwitch, target, params, done).await
+}
+
+/// A rule's audit parameters: the instance and the rule as sent (it holds no secrets).
+fn rule_params(instance_id: &str, rule: &MaskRuleInput) -> serde_json::Value {
+    serde_json::json!({"instance_id": instance_id, "rule": rule})
 }
 
 pub async fn create_mask_rule(instance_id: String, rule: MaskRuleInput) -> Result<(), AppError> {
     rule.validate().map_err(|e| AppError::refused(e, &[]))?;
     let s = signed_in().await?;
-    s.portal.cloud.dbss_create_rule(&s.caller, &instance_id, &rule).await.map_err(from_cloud)
+    let done = s.portal.cloud.dbss_create_rule(&s.caller, &instance_id, &rule).await;
+    let target = audit::target("masking_rule", "", &rule.rule_name);
+    recorded(&s, AuditAction::MaskingRuleCreate, target, rule_params(&instance_id, &rule), done).await
 }
 
 pub async fn update_mask_rule(
@@ -100,12 +127,17 @@ pub async fn update_mask_rule(
 ) -> Result<(), AppError> {
     rule.validate().map_err(|e| AppError::refused(e, &[]))?;
     let s = signed_in().await?;
-    s.portal.cloud.dbss_update_rule(&s.caller, &instance_id, &rule_id, &rule).await.map_err(from_cloud)
+    let done = s.portal.cloud.dbss_update_rule(&s.caller, &instance_id, &rule_id, &rule).await;
+    let target = audit::target("masking_rule", &rule_id, &rule.rule_name);
+    recorded(&s, AuditAction::MaskingRuleUpdate, target, rule_params(&instance_id, &rule), done).await
 }
 
 pub async fn delete_mask_rule(instance_id: String, rule_id: String) -> Result<(), AppError> {
     let s = signed_in().await?;
-    s.portal.cloud.dbss_delete_rule(&s.caller, &instance_id, &rule_id).await.map_err(from_cloud)
+    let done = s.portal.cloud.dbss_delete_rule(&s.caller, &instance_id, &rule_id).await;
+    let target = audit::target("masking_rule", &rule_id, "");
+    let params = serde_json::json!({"instance_id": instance_id});
+    recorded(&s, AuditAction::MaskingRuleDelete, target, params, done).await
 }
 
 pub async fn get_instance_settings(instance_id: String) -> Result<InstanceSettings, AppError> {
@@ -123,9 +155,8 @@ pub async fn set_instance_setting(
     on: bool,
 ) -> Result<(), AppError> {
     let s = signed_in().await?;
-    s.portal
-        .cloud
-        .dbss_set_switch(&s.caller, &instance_id, setting, OnOff::from(on))
-        .await
-        .map_err(from_cloud)
+    let done = s.portal.cloud.dbss_set_switch(&s.caller, &instance_id, setting, OnOff::from(on)).await;
+    let params = serde_json::json!({"instance_id": instance_id, "setting": setting, "on": on});
+    let target = audit::target("masking_instance", &instance_id, "");
+    recorded(&s, AuditAction::MaskingSetting, target, params, done).await
 }

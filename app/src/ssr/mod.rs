@@ -2,6 +2,7 @@
 //! caches, tasks and the work behind each server function (one module per area, functions named
 //! as in [`crate::api`]).
 
+pub mod audit;
 pub mod auth;
 pub mod cache;
 mod cloud_error;
@@ -55,6 +56,11 @@ pub struct Portal {
     pub sign_in_budget: Arc<dyn cloud::limits::CallBudget>,
     /// Every sign-in needs a virtual-MFA passcode (`SECPORTAL_REQUIRE_MFA`).
     pub require_mfa: bool,
+    /// The append-only audit log.
+    pub audit: Arc<dyn audit::AuditStore>,
+    /// Administrators as `account/user`, lower case (`SECPORTAL_ADMINS`): they read every
+    /// audit entry of their account.
+    pub admins: Vec<String>,
 }
 
 /// The client's address, worked out by the server from the connection and the trusted proxy

@@ -12,12 +12,14 @@ use cloud::hss::{
 use cloud::model::hss::{MAX_FILES, MAX_FILE_BYTES};
 use cloud::{Caller, CloudError};
 
+use super::audit;
 use super::cache::{clusters, page_of, CacheKey, SNAPSHOT_TTL};
 use super::identity::Owner;
 use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
 use super::tasks::{Progress, StatusApi, Task};
 use super::{from_cloud, Portal};
+use crate::dto::audit::AuditAction;
 use crate::dto::scans::*;
 use crate::dto::tasks::{Created, TaskKind};
 use crate::error::{AppError, ErrorKind};
@@ -70,8 +72,18 @@ fn created(task: cloud::hss::TaskId) -> Result<Started, CloudError> {
 pub async fn upload_iac_files(form: multer::Multipart<'static>) -> Result<Vec<UploadedFile>, AppError> {
     let s = signed_in().await?;
     let (file_type, files) = read_upload(form).await?;
-    let uploaded =
-        s.portal.cloud.hss_upload_iac_files(&s.caller, file_type, files).await.map_err(from_cloud)?;
+    let params = serde_json::json!({
+        "file_type": file_type.as_str(),
+        "files": files.iter().map(|f| serde_json::json!({"name": f.file_name, "bytes": f.content.len()})).collect::<Vec<_>>(),
+    });
+    let names: Vec<String> = files.iter().map(|f| f.file_name.clone()).collect();
+    let uploaded = s.portal.cloud.hss_upload_iac_files(&s.caller, file_type, files).await.map_err(from_cloud);
+    let ids: Vec<&str> = uploaded.iter().flatten().map(|f| f.file_id.as_str()).collect();
+    let target = audit::target("iac_file", &ids.join(","), &names.join(", "));
+    audit::Record { actor: &s.actor, action: AuditAction::IacUpload, target, params }
+        .write(&s.portal, audit::Outcome::of(&uploaded))
+        .await;
+    let uploaded = uploaded?;
     tracing::info!(user = %s.auth.user_name, files = uploaded.len(), "IaC files uploaded");
     Ok(uploaded)
 }

@@ -95,23 +95,30 @@ pub struct SignedIn {
     pub portal: Arc<Portal>,
     pub auth: SessionAuth,
     pub caller: cloud::Caller,
+    /// Who acts, from where, in which request and session: what audit entries carry.
+    pub actor: super::audit::Actor,
 }
 
 /// The signed-in user of this request. Contexts are read before the first await, since a
 /// resource's future may be polled later outside the reactive owner.
 pub async fn signed_in() -> Result<SignedIn, AppError> {
     let portal = super::portal();
-    let session = extract();
-    let auth = current(&session.await?).await.ok_or_else(AppError::signed_out)?;
+    let (client, request_id) = super::audit::request_meta();
+    let session = extract().await?;
+    let auth = current(&session).await.ok_or_else(AppError::signed_out)?;
     let caller = auth.caller(&portal)?;
-    Ok(SignedIn { portal, auth, caller })
+    let actor = super::audit::Actor::of(&auth, client, request_id, super::audit::session_hash(&session));
+    Ok(SignedIn { portal, auth, caller, actor })
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.
 pub async fn start(session: &Session, auth: SessionAuth) -> Result<(), AppError> {
     session.cycle_id().await.map_err(store_error)?;
     session.insert(SEEN_KEY, now()).await.map_err(store_error)?;
-    session.insert(AUTH_KEY, auth).await.map_err(store_error)
+    session.insert(AUTH_KEY, auth).await.map_err(store_error)?;
+    // Stored now rather than after the answer, so the new id exists for the sign-in's audit
+    // entry (one more write, at sign-in only).
+    session.save().await.map_err(store_error)
 }
 
 /// Signs out: deletes the record in the store and expires the cookie.
