@@ -2,6 +2,7 @@ use std::time::Duration;
 
 use reqwest::{RequestBuilder, Response};
 use serde::de::DeserializeOwned;
+use tracing::Instrument;
 
 use crate::auth::{header_value, Caller};
 use crate::limits::{CallBudget, RateLimiter};
@@ -169,10 +170,11 @@ impl CloudClient {
         let mut attempt = 0u32;
         loop {
             if op.service == Service::Hss {
-                self.limiter
-                    .acquire(&caller.identity_key(), op.name)
-                    .await
-                    .map_err(|retry_after| CloudError::Throttled { service: name, retry_after })?;
+                self.limiter.acquire(&caller.identity_key(), op.name).await.map_err(|retry_after| {
+                    metrics::counter!("secportal_hss_throttled_total", "by" => "portal", "operation" => op.name)
+                        .increment(1);
+                    CloudError::Throttled { service: name, retry_after }
+                })?;
             }
             // A streamed body (multipart) cannot be cloned; such calls are writes: one attempt.
             let mut req = match pending.as_ref().and_then(reqwest::Request::try_clone) {
@@ -182,12 +184,22 @@ impl CloudClient {
                     .ok_or(CloudError::Transport { service: name, message: "request consumed".into() })?,
             };
             caller.credentials.apply(&mut req, time::OffsetDateTime::now_utc())?;
-            let result = match self.http.execute(req).await {
-                Ok(resp) => checked(name, resp).await,
-                Err(e) => Err(transport_error(name, e)),
-            };
+            let span = tracing::info_span!("cloud_call", service = name, operation = op.name, attempt);
+            let result = async {
+                let started = std::time::Instant::now();
+                let result = match self.http.execute(req).await {
+                    Ok(resp) => checked(name, resp).await,
+                    Err(e) => Err(transport_error(name, e)),
+                };
+                observe(&op, &result, started.elapsed());
+                result
+            }
+            .instrument(span)
+            .await;
             match result {
                 Err(e) if op.service == Service::Hss && e.status() == Some(429) => {
+                    metrics::counter!("secportal_hss_throttled_total", "by" => "cloud", "operation" => op.name)
+                        .increment(1);
                     self.limiter.exhausted(&caller.identity_key(), op.name).await;
                     return Err(e);
                 }
@@ -226,6 +238,27 @@ impl CloudClient {
         serde_json::from_slice(&bytes)
             .map_err(|e| CloudError::Decode { service: name, message: e.to_string() })
     }
+}
+
+/// One cloud call's line in the log (inside its `cloud_call` span) and its counters: service,
+/// operation, status (the HTTP status, or `timeout`/`unreachable`/`transport`/…), latency and
+/// the cloud's request id.
+fn observe(op: &Op, result: &Result<Response>, latency: Duration) {
+    let (status, request_id) = match result {
+        Ok(resp) => (resp.status().as_u16().to_string(), self::request_id(resp)),
+        Err(CloudError::Api { status, request_id, .. }) => (status.to_string(), request_id.clone()),
+        Err(CloudError::Timeout { .. }) => ("timeout".to_string(), None),
+        Err(CloudError::Unreachable { .. }) => ("unreachable".to_string(), None),
+        Err(CloudError::Decode { .. }) => ("undecodable".to_string(), None),
+        Err(_) => ("transport".to_string(), None),
+    };
+    let service = op.service.name();
+    tracing::info!(status = %status, latency_ms = latency.as_millis() as u64,
+        request_id = request_id.as_deref().unwrap_or(""), "cloud call");
+    metrics::counter!("secportal_cloud_calls_total", "service" => service, "operation" => op.name, "status" => status)
+        .increment(1);
+    metrics::histogram!("secportal_cloud_call_duration_seconds", "service" => service, "operation" => op.name)
+        .record(latency.as_secs_f64());
 }
 
 /// Passes a 2xx answer on; turns any other into [`CloudError::Api`] with the body's code.

@@ -160,6 +160,15 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_AUDIT_RETENTION_DAYS", default_value_t = 400)]
     pub audit_retention_days: u32,
 
+    /// Where Prometheus metrics are served (`GET /metrics`), on a listener of their own; none
+    /// when unset. Keep it off the public proxy.
+    #[arg(long, env = "SECPORTAL_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// `text` (one line per event) or `json` (one object per line).
+    #[arg(long, env = "SECPORTAL_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+
     /// Log filter (tracing `EnvFilter` syntax).
     #[arg(long, env = "SECPORTAL_LOG", default_value = "info,sqlx=warn")]
     pub log: String,

@@ -88,7 +88,12 @@ fn attachment(download: Download, name: &str) -> Response {
     } else {
         "application/octet-stream"
     };
-    let mut resp = Body::from_stream(download.body).into_response();
+    let counted = futures_util::StreamExt::inspect(download.body, |piece| {
+        if let Ok(bytes) = piece {
+            metrics::counter!("secportal_download_bytes_total").increment(bytes.len() as u64);
+        }
+    });
+    let mut resp = Body::from_stream(counted).into_response();
     let h = resp.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Ok(v) = HeaderValue::from_str(&content_disposition(name)) {

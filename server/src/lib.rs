@@ -9,6 +9,7 @@ mod download;
 mod health;
 mod keys;
 pub mod listen;
+pub mod metrics;
 mod middleware;
 #[cfg(test)]
 mod pg_test;
@@ -155,6 +156,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         admins: config.admin_list(),
     };
     let portal = Arc::new(portal);
+    // The recorder before anything records.
+    let _ = metrics::handle();
     let tracker = tracker::spawn(portal.clone(), tracker_config);
     let state = AppState { leptos_options: leptos_options.clone(), portal: portal.clone() };
 
@@ -178,6 +181,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         })
         .route("/exports/{id}/download", get(download::download))
         .route("/audit/export.csv", get(audit_export::export_csv))
+        .route_layer(axum::middleware::from_fn(metrics::matched_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))
         .layer(axum::middleware::from_fn(middleware::guard::require_session))
@@ -191,6 +195,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
     let health = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route_layer(axum::middleware::from_fn(metrics::matched_route))
         .with_state(opened.storage.clone());
 
     let pkg_dir = std::path::Path::new(&*leptos_options.site_root).join(&*leptos_options.site_pkg_dir);
@@ -229,6 +234,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         .layer(axum::middleware::from_fn(middleware::limits::limit_body))
         .layer(axum::extract::DefaultBodyLimit::max(middleware::limits::UPLOAD_LIMIT))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(middleware::limits::panic_answer))
+        // Inside the request id, outside everything else: every answer is counted and logged.
+        .layer(axum::middleware::from_fn(metrics::observe))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(axum::middleware::from_fn(middleware::headers::drop_client_request_id));
 

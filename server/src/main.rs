@@ -20,11 +20,15 @@ fn main() -> std::process::ExitCode {
 
 async fn serve() -> std::process::ExitCode {
     let config = Config::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::new(&config.log))
         // Colour codes only for a person at a terminal, not in log files or CI output.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
-        .init();
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()));
+    if config.log_format == "json" {
+        logs.json().with_current_span(true).with_span_list(false).init();
+    } else {
+        logs.init();
+    }
     match run(config).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
@@ -41,6 +45,16 @@ async fn run(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     config.check_exposure(addr)?;
     let built = build(&config, leptos).await?;
     let listener = TcpListener::bind(addr).await?;
+    if let Some(metrics_addr) = config.metrics_addr {
+        let scrape = server::metrics::Scrape { storage: built.storage.clone(), portal: built.portal.clone() };
+        let metrics_listener = TcpListener::bind(metrics_addr).await?;
+        tracing::info!("metrics on http://{metrics_addr}/metrics");
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(metrics_listener, server::metrics::router(scrape)).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+    }
     if config.is_demo() {
         tracing::info!("DEMO MODE: sign in at http://{addr}/login as operator / operator-pass-1 (account secportal-demo)");
     }

@@ -48,6 +48,29 @@ impl Shared {
     pub async fn ping(&self) -> redis::RedisResult<()> {
         redis::cmd("PING").query_async::<String>(&mut self.conn.clone()).await.map(|_| ())
     }
+
+    /// Sessions under this prefix (they expire by themselves), counted with a bounded `SCAN`
+    /// walk: at most 1,000 rounds of 1,000 keys.
+    pub async fn count_sessions(&self) -> redis::RedisResult<u64> {
+        let pattern = self.key(&["session", "*"]);
+        let (mut cursor, mut count) = (0u64, 0u64);
+        for _ in 0..1000 {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut self.conn.clone())
+                .await?;
+            count += keys.len() as u64;
+            cursor = next;
+            if cursor == 0 {
+                break;
+            }
+        }
+        Ok(count)
+    }
 }
 
 /// Tracker wake-ups across instances: a create on one instance makes every tracker look at once.

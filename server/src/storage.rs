@@ -134,6 +134,22 @@ impl Storage {
         }
     }
 
+    /// Sessions not yet expired (the metrics' gauge).
+    pub async fn active_sessions(&self) -> Result<u64, String> {
+        match self {
+            Storage::Embedded { pool } => {
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE expiry_date > $1")
+                    .bind(now)
+                    .fetch_one(pool)
+                    .await
+                    .map_err(|e| e.to_string())?;
+                Ok(n.max(0) as u64)
+            }
+            Storage::Cluster { shared, .. } => shared.count_sessions().await.map_err(|e| e.to_string()),
+        }
+    }
+
     pub async fn close(&self) {
         match self {
             Storage::Embedded { pool } => pool.close().await,

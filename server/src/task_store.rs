@@ -392,6 +392,17 @@ impl TaskStore for SqlTaskStore<$db> {
             .map_err(failed)
     }
 
+    async fn due(&self, now_ms: i64) -> Result<(u64, Option<i64>), StoreError> {
+        let (count, oldest): (i64, Option<i64>) = sqlx::query_as(&format!(
+            "SELECT COUNT(*), MIN(next_poll_at) FROM tasks WHERE {ACTIVE} AND next_poll_at <= $1"
+        ))
+        .bind(now_ms)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(failed)?;
+        Ok((count.max(0) as u64, oldest))
+    }
+
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError> {
         let query = match progress {
             Progress::Found { cloud_task_id, export_ref } => {

@@ -167,6 +167,7 @@ async fn create_new(
                 .await
                 .map_err(store_failed)?;
             portal.tracker.notify_one();
+            metrics::counter!("secportal_tasks_created_total", "kind" => kind.as_str()).increment(1);
             tracing::info!(user = %s.auth.user_name, kind = kind.as_str(), id = %task.id, "task created");
             let created =
                 Created { row: reread(s, &task).await?, record_total_num: started.record_total_num };

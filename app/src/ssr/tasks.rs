@@ -191,6 +191,9 @@ pub trait TaskStore: Send + Sync {
     async fn claim_due(&self, now_ms: i64, lease_until: i64, limit: u32) -> Result<Vec<Task>, StoreError>;
     /// When the next active task is due, if any is.
     async fn next_due(&self) -> Result<Option<i64>, StoreError>;
+    /// How many active tasks are due at `now_ms`, and since when the oldest of them is (the
+    /// tracker's backlog and lag, for the metrics).
+    async fn due(&self, now_ms: i64) -> Result<(u64, Option<i64>), StoreError>;
     async fn record(&self, id: &str, progress: Progress, now_ms: i64) -> Result<(), StoreError>;
     /// Moves an active task's next look to `at` without counting a poll (a claimed task that
     /// must wait for its user's slot).

@@ -12,5 +12,6 @@ mod exports;
 mod kill;
 mod limits;
 mod masking;
+mod metrics;
 mod scans;
 mod tracker;
