@@ -80,25 +80,24 @@ impl Actor {
 /// The request's client address and id, read from the request's parts (the server's
 /// middleware put them there). Called before the first await.
 pub fn request_meta() -> (String, String) {
-    let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
-    let client = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<super::ClientAddr>())
-        .map_or_else(|| "unknown".to_string(), |a| a.0.clone());
-    let request_id = parts
-        .as_ref()
-        .and_then(|p| p.headers.get("x-request-id"))
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    (client, request_id)
+    // Borrowed in place: cloning the request's parts would copy every header per call.
+    leptos::prelude::with_context::<axum::http::request::Parts, _>(|p| {
+        let client = p.extensions.get::<super::ClientAddr>().map(|a| a.0.clone());
+        let request_id = p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+        (client.unwrap_or_else(|| "unknown".to_string()), request_id.to_string())
+    })
+    .unwrap_or_else(|| ("unknown".to_string(), String::new()))
 }
 
 /// Ties a session's entries together without storing anything that opens it: the first 16 hex
 /// digits of SHA-256 of its id.
 pub fn session_hash(session: &tower_sessions::Session) -> String {
+    hash_of(session.id())
+}
+
+pub(super) fn hash_of(id: Option<tower_sessions::session::Id>) -> String {
     use sha2::Digest;
-    let Some(id) = session.id() else { return String::new() };
+    let Some(id) = id else { return String::new() };
     let digest = sha2::Sha256::digest(id.to_string().as_bytes());
     digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

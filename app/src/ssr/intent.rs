@@ -101,7 +101,7 @@ pub async fn create_once(
     }
     .to_string();
     let target = audit::target(kind.as_str(), &id, &audit_name);
-    audit::Record { actor: &s.actor, action, target, params: audit_params }.write(&s.portal, outcome).await;
+    audit::Record { actor: &s.actor(), action, target, params: audit_params }.write(&s.portal, outcome).await;
     created
 }
 

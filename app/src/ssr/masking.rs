@@ -92,7 +92,7 @@ async fn recorded(
     done: Result<(), CloudError>,
 ) -> Result<(), AppError> {
     let done = done.map_err(from_cloud);
-    audit::Record { actor: &s.actor, action, target, params }
+    audit::Record { actor: &s.actor(), action, target, params }
         .write(&s.portal, audit::Outcome::of(&done))
         .await;
     done

@@ -80,7 +80,7 @@ pub async fn upload_iac_files(form: multer::Multipart<'static>) -> Result<Vec<Up
     let uploaded = s.portal.cloud.hss_upload_iac_files(&s.caller, file_type, files).await.map_err(from_cloud);
     let ids: Vec<&str> = uploaded.iter().flatten().map(|f| f.file_id.as_str()).collect();
     let target = audit::target("iac_file", &ids.join(","), &names.join(", "));
-    audit::Record { actor: &s.actor, action: AuditAction::IacUpload, target, params }
+    audit::Record { actor: &s.actor(), action: AuditAction::IacUpload, target, params }
         .write(&s.portal, audit::Outcome::of(&uploaded))
         .await;
     let uploaded = uploaded?;

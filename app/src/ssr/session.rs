@@ -95,20 +95,29 @@ pub struct SignedIn {
     pub portal: Arc<Portal>,
     pub auth: SessionAuth,
     pub caller: cloud::Caller,
-    /// Who acts, from where, in which request and session: what audit entries carry.
-    pub actor: super::audit::Actor,
+    /// The request's client address and id, and the session's id: what audit entries carry,
+    /// made into an [`Actor`](super::audit::Actor) only by the changes that write one.
+    meta: (String, String),
+    session_id: Option<tower_sessions::session::Id>,
+}
+
+impl SignedIn {
+    /// Who acts, from where, in which request and session.
+    pub fn actor(&self) -> super::audit::Actor {
+        let (client, request_id) = self.meta.clone();
+        super::audit::Actor::of(&self.auth, client, request_id, super::audit::hash_of(self.session_id))
+    }
 }
 
 /// The signed-in user of this request. Contexts are read before the first await, since a
 /// resource's future may be polled later outside the reactive owner.
 pub async fn signed_in() -> Result<SignedIn, AppError> {
     let portal = super::portal();
-    let (client, request_id) = super::audit::request_meta();
+    let meta = super::audit::request_meta();
     let session = extract().await?;
     let auth = current(&session).await.ok_or_else(AppError::signed_out)?;
     let caller = auth.caller(&portal)?;
-    let actor = super::audit::Actor::of(&auth, client, request_id, super::audit::session_hash(&session));
-    Ok(SignedIn { portal, auth, caller, actor })
+    Ok(SignedIn { portal, auth, caller, meta, session_id: session.id() })
 }
 
 /// Signs in: a new session id first, so an id planted before sign-in is worthless after it.
