@@ -218,9 +218,10 @@ class Cluster:
 PUBLIC_ORIGIN = ""
 
 
-def sign_in(client, user="operator"):
+def sign_in(client, user="operator", agent=None):
     status, headers, body = client.request("POST", "/api/auth/login", body={
-        "domain": "secportal-demo", "user": user, "password": f"{user}-pass-1", "region": "cn-north-4"})
+        "domain": "secportal-demo", "user": user, "password": f"{user}-pass-1", "region": "cn-north-4"},
+        headers={"User-Agent": agent} if agent else None)
     assert status == 200, (status, body)
     return session_cookie(headers)
 
@@ -277,6 +278,22 @@ def main():
         status, _, _ = proxy.request("GET", "/login", headers={"Host": "rebound.evil.test"})
         assert status == 421, status
         log("through nginx: HSTS, strict CSP, CORP, a __Host- Secure cookie; another Host is refused (421)")
+
+        # Sessions live in Redis: one signed in on A is listed on B and ended there, and its
+        # cookie is dead on both instances.
+        second = sign_in(a, agent="Second-Browser/1.0")
+        status, listed = read(lambda: b.form_call("/api/sessions/list", {}, cookie))
+        assert status == 200, (status, listed)
+        theirs = [s for s in listed["sessions"] if s["user_agent"] == "Second-Browser/1.0"]
+        assert len(theirs) == 1 and not theirs[0]["current"], listed
+        status, ended = b.form_call("/api/sessions/end", {"handle": theirs[0]["handle"]}, cookie)
+        assert status == 200, (status, ended)
+        for client in (a, b):
+            status, _ = client.form_call("/api/auth/whoami", {}, second)
+            assert status == 401, ("the ended session still opens an instance", status)
+        status, listed = a.form_call("/api/sessions/list", {}, cookie)
+        assert status == 200 and not any(s["handle"] == theirs[0]["handle"] for s in listed["sessions"]), listed
+        log("a session signed in on A is listed and ended on B; its cookie is dead on A and B")
 
         # 2. Exports and a scan started on both instances take 20 s in the cloud; both trackers
         #    follow them for a while, then A is killed: B finishes them.

@@ -55,6 +55,7 @@ from huaweicloudsdkiam.v3 import (
     KeystoneCreateUserTokenByPasswordRequest,
     KeystoneCreateUserTokenByPasswordRequestBody,
     KeystoneListAuthProjectsRequest,
+    KeystoneListGroupsForUserRequest,
     KeystoneValidateTokenRequest,
     PwdAuth,
     PwdIdentity,
@@ -308,6 +309,17 @@ def checks(endpoint):
         r = hss_temp.show_task_statistics(ShowTaskStatisticsRequest(task_type="iac_scan"))
         assert r.total_num >= 0, r
 
+    def user_groups():
+        groups = iam.keystone_list_groups_for_user(
+            KeystoneListGroupsForUserRequest(user_id="7ea00900000000000000000000000009")).groups
+        assert [(g.name, g.domain_id) for g in groups] == [("secportal-admins", DOMAIN_ID)], groups
+        assert groups[0].id and groups[0].links._self.endswith(groups[0].id), groups[0]
+        try:
+            iam.keystone_list_groups_for_user(KeystoneListGroupsForUserRequest(user_id="0" * 32))
+            raise AssertionError("an unknown user's groups were listed")
+        except ClientRequestException as e:
+            assert e.status_code == 404, e
+
     def wrong_password_is_refused():
         user = PwdPasswordUser(domain=PwdPasswordUserDomain(name="secportal-demo"), name="operator", password="nope")
         auth = PwdAuth(
@@ -343,6 +355,7 @@ def checks(endpoint):
         dbss_switches,
         dbss_invalid_regex_is_refused,
         password_token_validate_and_projects,
+        user_groups,
         wrong_password_is_refused,
         mfa_scoped_and_temporary_keys,
         wrong_secret_is_refused,

@@ -27,6 +27,7 @@ use crate::pages::masking::{instances::InstancesPage, rules::RulesPage};
 use crate::pages::scans::{
     detail::ScanTaskPage, new_cluster::NewClusterScanPage, new_iac::NewIacScanPage, ScansPage,
 };
+use crate::pages::sessions::SessionsPage;
 use crate::pages::{dashboard::Dashboard, login::LoginPage, not_found::NotFound};
 
 /// The HTML document around the app, rendered on the server.
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("masking") view=InstancesPage/>
                     <Route path=path!("masking/:id") view=RulesPage/>
                     <Route path=path!("audit") view=AuditLogPage/>
+                    <Route path=path!("sessions") view=SessionsPage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -143,6 +143,20 @@ struct ProjectsBody {
     projects: Vec<Project>,
 }
 
+/// A user group (KeystoneListGroupsForUser's `groups[]`; only what the portal reads).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub domain_id: String,
+}
+
+#[derive(Deserialize)]
+struct GroupsBody {
+    groups: Vec<Group>,
+}
+
 impl CloudClient {
     /// `POST /v3/auth/tokens` with the password method. IAM answers 201 with the token in the
     /// `X-Subject-Token` header.
@@ -233,6 +247,18 @@ impl CloudClient {
         let resp = self.send(Service::Iam, req).await?;
         let body: ProjectsBody = Self::json(Service::Iam, resp).await?;
         Ok(body.projects)
+    }
+
+    /// `GET /v3/users/{user_id}/groups` (KeystoneListGroupsForUser): the groups a user is in.
+    /// IAM lets only callers with IAM read permission ask, so a user without it gets
+    /// `CloudError::Api` with status 403.
+    pub async fn iam_user_groups(&self, region: &str, token: &Secret, user_id: &str) -> Result<Vec<Group>> {
+        let user_id = crate::model::path_id("user_id", user_id)?;
+        let path = format!("/v3/users/{user_id}/groups");
+        let req = self.request(Method::GET, Service::Iam, region, &path)?.header(AUTH_TOKEN, token.expose());
+        let resp = self.send(Service::Iam, req).await?;
+        let body: GroupsBody = Self::json(Service::Iam, resp).await?;
+        Ok(body.groups)
     }
 }
 

@@ -18,6 +18,7 @@ pub fn routes() -> Router<Arc<Emulator>> {
     Router::new()
         .route("/v3/auth/tokens", post(create_token).get(validate_token))
         .route("/v3/auth/projects", get(list_projects))
+        .route("/v3/users/{user_id}/groups", get(list_groups_for_user))
         .route("/v3.0/OS-CREDENTIAL/securitytokens", post(security_token))
 }
 
@@ -272,4 +273,48 @@ async fn list_projects(
         })
         .collect();
     with_trace_id(Json(json!({"links": {"self": "/v3/auth/projects"}, "projects": projects})).into_response())
+}
+
+/// KeystoneListGroupsForUser. IAM asks for read permission on IAM: here, membership of a group
+/// with `iam_read`; anyone else gets Keystone's 403.
+async fn list_groups_for_user(
+    State(emu): State<Arc<Emulator>>,
+    axum::extract::Path(user_id): axum::extract::Path<String>,
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+    headers: HeaderMap,
+) -> Response {
+    // The account's access keys read everything; a token reads as its user's groups allow.
+    let may_read = if headers.contains_key("authorization") {
+        match crate::gateway::authenticate(&emu, &method, uri.path(), uri.query(), &headers, b"") {
+            Ok(_) => true,
+            Err(resp) => return resp,
+        }
+    } else {
+        match caller(&emu, &headers) {
+            Ok(issued) => seed::groups_of(issued.user.name).any(|g| g.iam_read),
+            Err(resp) => return resp,
+        }
+    };
+    if !may_read {
+        return keystone_error(
+            StatusCode::FORBIDDEN,
+            "You are not authorized to perform the requested action: identity:list_groups_for_user.",
+        );
+    }
+    let Some(user) = seed::user_by_id(&user_id) else {
+        return keystone_error(StatusCode::NOT_FOUND, &format!("Could not find user: {user_id}."));
+    };
+    let groups: Vec<Value> = seed::groups_of(user.name)
+        .map(|g| {
+            json!({"id": g.id, "name": g.name, "domain_id": seed::DOMAIN_ID, "description": "",
+                   "create_time": 1_767_225_600_000_i64,
+                   "links": {"self": format!("/v3/groups/{}", g.id)}})
+        })
+        .collect();
+    let own = format!("/v3/users/{user_id}/groups");
+    with_trace_id(
+        Json(json!({"groups": groups, "links": {"self": own, "previous": null, "next": null}}))
+            .into_response(),
+    )
 }

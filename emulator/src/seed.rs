@@ -108,6 +108,35 @@ pub const MFA_USERS: &[DemoUser] = &[DemoUser {
     mfa: true,
 }];
 
+/// A user group of the demo account. Members of a group with `iam_read` (the demo's stand-in for
+/// IAM ReadOnlyAccess) may list users' groups; the rest get IAM's 403.
+pub struct DemoGroup {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub iam_read: bool,
+    pub members: &'static [&'static str],
+}
+
+pub const GROUPS: &[DemoGroup] = &[
+    DemoGroup {
+        id: "0a9b8c7d6e5f40a1b2c3d4e5f6a7b8c9",
+        name: "secportal-admins",
+        iam_read: true,
+        members: &["team09"],
+    },
+    DemoGroup {
+        id: "1b2c3d4e5f6a47b8c9d0e1f2a3b4c5d6",
+        name: "security-auditors",
+        iam_read: false,
+        members: &["auditor", "team08"],
+    },
+];
+
+/// The groups a user is a member of.
+pub fn groups_of(user: &str) -> impl Iterator<Item = &'static DemoGroup> + '_ {
+    GROUPS.iter().filter(move |g| g.members.contains(&user))
+}
+
 pub struct DemoProject {
     pub id: &'static str,
     pub name: &'static str,
@@ -120,6 +149,10 @@ pub const PROJECTS: &[DemoProject] = &[
 
 pub fn user(name: &str) -> Option<&'static DemoUser> {
     USERS.iter().chain(TEAM).chain(MFA_USERS).find(|u| u.name == name)
+}
+
+pub fn user_by_id(id: &str) -> Option<&'static DemoUser> {
+    USERS.iter().chain(TEAM).chain(MFA_USERS).find(|u| u.id == id)
 }
 
 pub fn project_by_id(id: &str) -> Option<&'static DemoProject> {

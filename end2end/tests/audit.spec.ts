@@ -1,7 +1,9 @@
 import { test, expect, hydrated, signIn } from "./fixtures";
 import * as fs from "fs";
+import * as path from "path";
+import { execFileSync } from "child_process";
 
-// The audit page in Chromium: a user's own entries, filtered in the URL, exported as CSV.
+// The audit page in Chromium: a user's own entries, filtered in the URL, exported as CSV and XLSX.
 // A user of its own, so other tests' entries never show here.
 const WHO = { domain: "secportal-demo", user: "team04", password: "team04-pass-1", region: "cn-north-4" };
 
@@ -43,4 +45,31 @@ test("the audit page filters and exports the user's entries", async ({ page }) =
   expect(lines[0]).toContain("time_utc,account");
   expect(lines.length).toBe(before + 1);
   expect(lines.slice(1).every((l) => l.includes(",sign_in,") && l.includes(",team04,"))).toBe(true);
+});
+
+test("the audit page exports the filtered entries as XLSX that openpyxl reads", async ({ page }) => {
+  await signIn(page, WHO);
+  await expect(page).toHaveURL(/\/$/);
+  await page.goto("/audit?action=sign_in");
+  await hydrated(page);
+  const rows = page.getByRole("table", { name: "Audit log" }).locator("tbody tr");
+  await expect(rows.first()).toContainText("Sign-in");
+  const shown = await rows.count();
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: "Export them as XLSX" }).click();
+  const file = (await (await download).path())!;
+  expect((await download).suggestedFilename()).toMatch(/^secportal-audit-\d+\.xlsx$/);
+  // The interoperability venv's Python reads it (scripts/setup.sh installs openpyxl there).
+  const python = path.join(__dirname, "../../.tools/sdk-venv/bin/python");
+  const read = execFileSync(python, [
+    "-c",
+    "import json, sys, openpyxl\n" +
+      "ws = openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0]\n" +
+      "print(json.dumps([[str(v) for v in r] for r in ws.iter_rows(values_only=True)]))",
+    file,
+  ]);
+  const table: string[][] = JSON.parse(read.toString());
+  expect(table[0].slice(0, 3)).toEqual(["id", "time_utc", "account"]);
+  expect(table.length).toBe(shown + 1);
+  expect(table.slice(1).every((r) => r[9] === "sign_in" && r[4] === "team04")).toBe(true);
 });

@@ -244,7 +244,7 @@ sql_audit_store!(Sqlite);
 sql_audit_store!(Postgres);
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use app::dto::audit::{AuditAction, AuditResult};
 
@@ -262,7 +262,8 @@ mod tests {
         (SqlAuditStore::new(pool.clone()), pool, db)
     }
 
-    fn entry(user: &str, at: i64, action: AuditAction, target: &str) -> AuditEntry {
+    /// An entry of account `d1` (the XLSX export's tests use it too).
+    pub(crate) fn entry(user: &str, at: i64, action: AuditAction, target: &str) -> AuditEntry {
         AuditEntry {
             id: 0,
             at,

@@ -156,6 +156,12 @@ pub struct Config {
     #[arg(long, env = "SECPORTAL_ADMINS", value_delimiter = ',', default_value = "")]
     pub admins: Vec<String>,
 
+    /// The IAM group whose members administer their account, as SECPORTAL_ADMINS does: asked
+    /// of IAM at sign-in with the user's token (KeystoneListGroupsForUser), which IAM answers
+    /// only for users with IAM read permission, so the group must grant that.
+    #[arg(long, env = "SECPORTAL_ADMIN_GROUP")]
+    pub admin_group: Option<String>,
+
     /// Audit entries older than this many days are removed (the removal is itself recorded).
     #[arg(long, env = "SECPORTAL_AUDIT_RETENTION_DAYS", default_value_t = 400)]
     pub audit_retention_days: u32,

@@ -154,6 +154,8 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         require_mfa: config.require_mfa,
         audit: opened.audit.clone(),
         admins: config.admin_list(),
+        admin_group: config.admin_group.clone().map(|g| g.trim().to_string()).filter(|g| !g.is_empty()),
+        sessions: Arc::new(opened.sessions.clone()),
     };
     let portal = Arc::new(portal);
     // The recorder before anything records.
@@ -181,6 +183,7 @@ pub async fn build(config: &Config, leptos_options: LeptosOptions) -> Result<Bui
         })
         .route("/exports/{id}/download", get(download::download))
         .route("/audit/export.csv", get(audit_export::export_csv))
+        .route("/audit/export.xlsx", get(audit_export::export_xlsx))
         .route_layer(axum::middleware::from_fn(metrics::matched_route))
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(middleware::errors::status_from_error_kind))

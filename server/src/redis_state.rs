@@ -198,21 +198,100 @@ impl RedisSessions {
         self.0.key(&["session", &id.to_string()])
     }
 
+    /// The account's index: the ids of its sessions (members whose session has gone are
+    /// dropped as the index is read; the set itself expires with its last session).
+    fn index(&self, domain_id: &str) -> String {
+        self.0.key(&["sessions-of", domain_id])
+    }
+
     /// `SET … PXAT expiry` with `NX` (create) or `XX` (save): a save never writes back a
-    /// session that was deleted or cycled meanwhile.
+    /// session that was deleted or cycled meanwhile. A signed-in record joins its account's
+    /// index in the same step.
     async fn set(&self, record: &Record, mode: &str) -> session_store::Result<bool> {
         let value = serde_json::to_string(record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
         let at = (record.expiry_date.unix_timestamp_nanos() / 1_000_000) as i64;
-        let done: Option<String> = redis::cmd("SET")
-            .arg(self.key(&record.id))
+        let Some((domain_id, _)) = crate::sessions::owner(record) else {
+            let done: Option<String> = redis::cmd("SET")
+                .arg(self.key(&record.id))
+                .arg(value)
+                .arg("PXAT")
+                .arg(at)
+                .arg(mode)
+                .query_async(&mut self.0.conn.clone())
+                .await
+                .map_err(backend)?;
+            return Ok(done.is_some());
+        };
+        let done: i64 = SET_INDEXED
+            .key(self.key(&record.id))
+            .key(self.index(domain_id))
             .arg(value)
-            .arg("PXAT")
             .arg(at)
             .arg(mode)
-            .query_async(&mut self.0.conn.clone())
+            .arg(record.id.to_string())
+            .invoke_async(&mut self.0.conn.clone())
             .await
             .map_err(backend)?;
-        Ok(done.is_some())
+        Ok(done == 1)
+    }
+}
+
+/// Sets a session and adds it to its account's index, whose expiry becomes the later of its own
+/// and the session's.
+static SET_INDEXED: std::sync::LazyLock<redis::Script> = std::sync::LazyLock::new(|| {
+    redis::Script::new(
+        r"
+if not redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2], ARGV[3]) then
+  return 0
+end
+redis.call('SADD', KEYS[2], ARGV[4])
+if redis.call('PEXPIRETIME', KEYS[2]) < tonumber(ARGV[2]) then
+  redis.call('PEXPIREAT', KEYS[2], ARGV[2])
+end
+return 1
+",
+    )
+});
+
+#[async_trait]
+impl app::ssr::sessions::SessionDirectory for RedisSessions {
+    async fn list(
+        &self,
+        domain_id: &str,
+        user_id: Option<&str>,
+    ) -> Result<Vec<(Id, app::ssr::sessions::SessionData)>, app::ssr::tasks::StoreError> {
+        let failed = |e: redis::RedisError| app::ssr::tasks::StoreError(e.to_string());
+        let mut conn = self.0.conn.clone();
+        let index = self.index(domain_id);
+        let ids: Vec<String> =
+            redis::cmd("SMEMBERS").arg(&index).query_async(&mut conn).await.map_err(failed)?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let keys: Vec<String> = ids.iter().map(|id| self.0.key(&["session", id])).collect();
+        let values: Vec<Option<String>> =
+            redis::cmd("MGET").arg(&keys).query_async(&mut conn).await.map_err(failed)?;
+        let (mut found, mut gone) = (Vec::new(), Vec::new());
+        for (id, value) in ids.iter().zip(values) {
+            match value.and_then(|v| serde_json::from_str::<Record>(&v).ok()) {
+                Some(record) => {
+                    let mine = crate::sessions::owner(&record)
+                        .is_some_and(|(d, u)| d == domain_id && user_id.is_none_or(|want| want == u));
+                    if mine {
+                        found.push((record.id, record.data));
+                    }
+                }
+                None => gone.push(id.clone()),
+            }
+        }
+        if !gone.is_empty() {
+            let _ = redis::cmd("SREM").arg(&index).arg(gone).query_async::<i64>(&mut conn).await;
+        }
+        Ok(found)
+    }
+
+    async fn end(&self, id: &Id) -> Result<(), app::ssr::tasks::StoreError> {
+        self.delete(id).await.map_err(|e| app::ssr::tasks::StoreError(e.to_string()))
     }
 }
 
@@ -438,6 +517,47 @@ mod tests {
         store.create(&mut short).await.unwrap();
         tokio::time::sleep(Duration::from_millis(400)).await;
         assert!(store.load(&short.id).await.unwrap().is_none(), "expired with the session");
+        clean(&s).await;
+    }
+
+    #[tokio::test]
+    async fn sessions_are_found_by_account_and_user_and_end() {
+        use app::ssr::sessions::SessionDirectory;
+        let s = shared().await;
+        let store = RedisSessions(s.clone());
+        let signed_in = |domain: &str, user: &str| {
+            let mut data = std::collections::HashMap::new();
+            data.insert("auth".to_string(), serde_json::json!({"domain_id": domain, "user_id": user}));
+            Record {
+                id: Id::default(),
+                data,
+                expiry_date: OffsetDateTime::now_utc() + time::Duration::hours(1),
+            }
+        };
+        let (mut a, mut b, mut c) = (signed_in("d1", "u1"), signed_in("d1", "u2"), signed_in("d2", "u1"));
+        for r in [&mut a, &mut b, &mut c] {
+            store.create(r).await.unwrap();
+        }
+        // A save (the idle clock) keeps it indexed once.
+        store.save(&a).await.unwrap();
+        let ids = |found: Vec<(Id, app::ssr::sessions::SessionData)>| {
+            let mut ids: Vec<String> = found.into_iter().map(|f| f.0.to_string()).collect();
+            ids.sort();
+            ids
+        };
+        let mut both = vec![a.id.to_string(), b.id.to_string()];
+        both.sort();
+        assert_eq!(ids(store.list("d1", None).await.unwrap()), both, "the account's");
+        assert_eq!(ids(store.list("d1", Some("u1")).await.unwrap()), vec![a.id.to_string()], "one user's");
+        store.end(&a.id).await.unwrap();
+        assert!(store.load(&a.id).await.unwrap().is_none(), "ended: the cookie opens nothing");
+        assert!(store.list("d1", Some("u1")).await.unwrap().is_empty());
+        let left: Vec<String> =
+            redis::cmd("SMEMBERS").arg(store.index("d1")).query_async(&mut s.conn.clone()).await.unwrap();
+        assert_eq!(left, vec![b.id.to_string()], "the ended session left the index as it was read");
+        let ttl: i64 =
+            redis::cmd("PTTL").arg(store.index("d1")).query_async(&mut s.conn.clone()).await.unwrap();
+        assert!(ttl > 3_500_000, "the index lives as long as its sessions: {ttl}");
         clean(&s).await;
     }
 

@@ -4,7 +4,12 @@
 //! works again. Here only `create` inserts; `save` updates a record that still exists and does
 //! nothing for one that was deleted or cycled. Sessions change rarely (sign-in, the idle clock
 //! once a minute: see `app::ssr::session::current`), so a read request writes nothing.
+//!
+//! Each store also indexes its sessions by account and user (the signed-in record's ids), for
+//! the sessions page ([`SessionDirectory`]).
 
+use app::ssr::sessions::{SessionData, SessionDirectory};
+use app::ssr::tasks::StoreError;
 use async_trait::async_trait;
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
@@ -17,6 +22,12 @@ fn backend(e: impl std::fmt::Display) -> session_store::Error {
 
 fn encode(record: &Record) -> session_store::Result<String> {
     serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+/// The account and user a record is signed in as (none before sign-in).
+pub(crate) fn owner(record: &Record) -> Option<(&str, &str)> {
+    let auth = record.data.get(app::ssr::session::AUTH_KEY)?;
+    Some((auth.get("domain_id")?.as_str()?, auth.get("user_id")?.as_str()?))
 }
 
 fn decode(id: Id, data: &str, expiry: i64) -> session_store::Result<Record> {
@@ -46,11 +57,14 @@ impl SessionStore for SqliteSessions {
         // A random 128-bit id collides essentially never; if it does, draw again.
         loop {
             let done = sqlx::query(
-                "INSERT INTO sessions (id, data, expiry_date) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                "INSERT INTO sessions (id, data, expiry_date, domain_id, user_id) VALUES (?, ?, ?, ?, ?) \
+                 ON CONFLICT (id) DO NOTHING",
             )
             .bind(record.id.to_string())
             .bind(&data)
             .bind(record.expiry_date.unix_timestamp())
+            .bind(owner(record).map(|o| o.0))
+            .bind(owner(record).map(|o| o.1))
             .execute(&self.pool)
             .await
             .map_err(backend)?;
@@ -62,9 +76,11 @@ impl SessionStore for SqliteSessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        sqlx::query("UPDATE sessions SET data = ?, expiry_date = ? WHERE id = ?")
+        sqlx::query("UPDATE sessions SET data = ?, expiry_date = ?, domain_id = ?, user_id = ? WHERE id = ?")
             .bind(encode(record)?)
             .bind(record.expiry_date.unix_timestamp())
+            .bind(owner(record).map(|o| o.0))
+            .bind(owner(record).map(|o| o.1))
             .bind(record.id.to_string())
             .execute(&self.pool)
             .await
@@ -105,6 +121,34 @@ impl ExpiredDeletion for SqliteSessions {
     }
 }
 
+#[async_trait]
+impl SessionDirectory for SqliteSessions {
+    async fn list(
+        &self,
+        domain_id: &str,
+        user_id: Option<&str>,
+    ) -> Result<Vec<(Id, SessionData)>, StoreError> {
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, data FROM sessions WHERE domain_id = ? AND (? IS NULL OR user_id = ?) AND expiry_date > ?",
+        )
+        .bind(domain_id)
+        .bind(user_id)
+        .bind(user_id)
+        .bind(OffsetDateTime::now_utc().unix_timestamp())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| StoreError(e.to_string()))?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(id, data)| Some((id.parse().ok()?, serde_json::from_str(&data).ok()?)))
+            .collect())
+    }
+
+    async fn end(&self, id: &Id) -> Result<(), StoreError> {
+        self.delete(id).await.map_err(|e| StoreError(e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,6 +176,34 @@ mod tests {
         // A request that loaded the session before sign-out saves it afterwards.
         s.save(&r).await.unwrap();
         assert!(s.load(&r.id).await.unwrap().is_none(), "save never inserts");
+    }
+
+    #[tokio::test]
+    async fn sessions_are_found_by_account_and_user_and_end() {
+        let s = store().await;
+        let signed_in = |domain: &str, user: &str| {
+            let mut r = record();
+            r.data.insert("auth".into(), serde_json::json!({"domain_id": domain, "user_id": user}));
+            r
+        };
+        let (mut a, mut b, mut c, mut anonymous) =
+            (signed_in("d1", "u1"), signed_in("d1", "u2"), signed_in("d2", "u1"), record());
+        anonymous.data.clear();
+        for r in [&mut a, &mut b, &mut c, &mut anonymous] {
+            s.create(r).await.unwrap();
+        }
+        let ids = |found: Vec<(Id, SessionData)>| {
+            let mut ids: Vec<Id> = found.into_iter().map(|f| f.0).collect();
+            ids.sort_by_key(|i| i.to_string());
+            ids
+        };
+        let mut both = vec![a.id, b.id];
+        both.sort_by_key(|i| i.to_string());
+        assert_eq!(ids(s.list("d1", None).await.unwrap()), both, "the account's");
+        assert_eq!(ids(s.list("d1", Some("u1")).await.unwrap()), vec![a.id], "one user's");
+        s.end(&a.id).await.unwrap();
+        assert!(s.load(&a.id).await.unwrap().is_none(), "ended: the cookie opens nothing");
+        assert!(s.list("d1", Some("u1")).await.unwrap().is_empty());
     }
 
     #[tokio::test]
@@ -181,6 +253,27 @@ impl SessionStore for Sessions {
         match self {
             Sessions::Sqlite(s) => s.delete(id).await,
             Sessions::Redis(s) => s.delete(id).await,
+        }
+    }
+}
+
+#[async_trait]
+impl SessionDirectory for Sessions {
+    async fn list(
+        &self,
+        domain_id: &str,
+        user_id: Option<&str>,
+    ) -> Result<Vec<(Id, SessionData)>, StoreError> {
+        match self {
+            Sessions::Sqlite(s) => s.list(domain_id, user_id).await,
+            Sessions::Redis(s) => s.list(domain_id, user_id).await,
+        }
+    }
+
+    async fn end(&self, id: &Id) -> Result<(), StoreError> {
+        match self {
+            Sessions::Sqlite(s) => s.end(id).await,
+            Sessions::Redis(s) => s.end(id).await,
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod codec;
 pub mod exports;
 pub mod masking;
 pub mod scans;
+pub mod sessions;
 pub mod tasks;
 
 use leptos::prelude::*;

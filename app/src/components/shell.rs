@@ -64,6 +64,7 @@ fn Frame(me: Me) -> impl IntoView {
                 <A href="/history">{t(Key::NavHistory)}</A>
                 <A href="/masking">{t(Key::NavMasking)}</A>
                 <A href="/audit">{t(Key::NavAudit)}</A>
+                <A href="/sessions">{t(Key::NavSessions)}</A>
             </nav>
             <div class="who">
                 <span class="who-user" title=t(Key::User)>{me.user.clone()}</span>

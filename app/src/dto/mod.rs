@@ -5,6 +5,7 @@ pub mod audit;
 pub mod exports;
 pub mod masking;
 pub mod scans;
+pub mod sessions;
 pub mod tasks;
 
 use serde::{Deserialize, Serialize};

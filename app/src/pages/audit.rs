@@ -1,6 +1,6 @@
 //! The audit log: who did what, when, from where, and what the cloud said. Everyone sees their
 //! own entries; administrators see everyone's in their account. The filters live in the URL,
-//! and the filtered entries export as CSV (streamed by the server, any number of them).
+//! and the filtered entries export as CSV or XLSX (streamed by the server, any number of them).
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query};
@@ -106,6 +106,8 @@ pub fn AuditLogPage() -> impl IntoView {
         </form>
         <p class="export-links">
             <a href=move || export("csv") download="">{t(Key::ExportCsv)}</a>
+            " · "
+            <a href=move || export("xlsx") download="">{t(Key::ExportXlsx)}</a>
         </p>
         <Transition fallback=|| view! { <p class="loading">{t(Key::Loading)}</p> }>
             {move || page.get().map(|r| match r {

@@ -6,3 +6,4 @@ pub mod login;
 pub mod masking;
 pub mod not_found;
 pub mod scans;
+pub mod sessions;

@@ -89,13 +89,22 @@ pub fn request_meta() -> (String, String) {
     .unwrap_or_else(|| ("unknown".to_string(), String::new()))
 }
 
+/// The request's `User-Agent`, cut to 256 characters (the sessions page shows it).
+pub fn user_agent() -> String {
+    leptos::prelude::with_context::<axum::http::request::Parts, _>(|p| {
+        let agent = p.headers.get(axum::http::header::USER_AGENT).and_then(|v| v.to_str().ok());
+        agent.unwrap_or_default().chars().take(256).collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Ties a session's entries together without storing anything that opens it: the first 16 hex
 /// digits of SHA-256 of its id.
 pub fn session_hash(session: &tower_sessions::Session) -> String {
     hash_of(session.id())
 }
 
-pub(super) fn hash_of(id: Option<tower_sessions::session::Id>) -> String {
+pub fn hash_of(id: Option<tower_sessions::session::Id>) -> String {
     use sha2::Digest;
     let Some(id) = id else { return String::new() };
     let digest = sha2::Sha256::digest(id.to_string().as_bytes());
@@ -177,10 +186,11 @@ pub fn target(kind: &str, id: &str, name: &str) -> AuditTarget {
     AuditTarget { kind: kind.to_string(), id: id.to_string(), name: name.to_string() }
 }
 
-/// Whether the user administers their account (`SECPORTAL_ADMINS` names `account/user`).
+/// Whether the user administers their account: `SECPORTAL_ADMINS` names them as
+/// `account/user`, or IAM put them in `SECPORTAL_ADMIN_GROUP` at sign-in.
 pub fn is_admin(portal: &Portal, auth: &SessionAuth) -> bool {
     let me = format!("{}/{}", auth.domain_name, auth.user_name).to_lowercase();
-    portal.admins.iter().any(|a| *a == me)
+    auth.group_admin || portal.admins.iter().any(|a| *a == me)
 }
 
 /// What the user may read: their own entries, or the account's for an administrator.

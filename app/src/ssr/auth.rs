@@ -166,8 +166,10 @@ async fn establish(
         return Err(AppError::invalid("token", t(Key::ErrTokenNotProjectScoped)));
     };
     let portal = portal();
+    let user_agent = audit::user_agent();
     let token_expires_at = info.expires_at.unix_timestamp();
     let ends_at = (session::now() + portal.session_max_lifetime.as_secs() as i64).min(token_expires_at);
+    let group_admin = in_admin_group(&portal, &token, &project.name, &info.user.id).await;
     let auth = SessionAuth {
         sealed_token: portal.vault.seal(&token),
         user_id: info.user.id,
@@ -178,6 +180,10 @@ async fn establish(
         project_name: project.name,
         token_expires_at,
         ends_at,
+        started_at: session::now(),
+        client: attempt.client.clone(),
+        user_agent,
+        group_admin,
     };
     tracing::info!(user = %auth.user_name, domain = %auth.domain_name, project = %auth.project_name, "signed in");
     let (owner, sealed) = (auth.owner(), auth.sealed_token.clone());
@@ -193,6 +199,22 @@ async fn establish(
         Err(e) => tracing::warn!(error = %e, "could not hand the new sign-in to running exports"),
     }
     Ok((SignedIn { next: safe_next(next.as_deref()) }, actor))
+}
+
+/// Whether IAM puts the user in the administrators' group (`SECPORTAL_ADMIN_GROUP`), asked once
+/// at sign-in with the user's own token. IAM answers only callers with IAM read permission, so
+/// the group must grant it (IAM ReadOnlyAccess); a user IAM will not answer is not taken for an
+/// administrator, and the sign-in goes on.
+async fn in_admin_group(portal: &super::Portal, token: &Secret, project_name: &str, user_id: &str) -> bool {
+    let Some(group) = portal.admin_group.as_deref() else { return false };
+    let region = project_name.split('_').next().unwrap_or(project_name);
+    match portal.cloud.iam_user_groups(region, token, user_id).await {
+        Ok(groups) => groups.iter().any(|g| g.name == group),
+        Err(e) => {
+            tracing::info!(error = %e, "IAM did not list the user's groups: not an administrator by group");
+            false
+        }
+    }
 }
 
 /// Sign-in tries allowed per client address and per account/user a minute.

@@ -14,6 +14,7 @@ pub mod intent;
 pub mod masking;
 pub mod scans;
 pub mod session;
+pub mod sessions;
 pub mod tasks;
 pub mod vault;
 
@@ -61,6 +62,10 @@ pub struct Portal {
     /// Administrators as `account/user`, lower case (`SECPORTAL_ADMINS`): they read every
     /// audit entry of their account.
     pub admins: Vec<String>,
+    /// The IAM group whose members administer their account (`SECPORTAL_ADMIN_GROUP`).
+    pub admin_group: Option<String>,
+    /// Every live session, by account and user: the sessions page lists and ends them.
+    pub sessions: Arc<dyn sessions::SessionDirectory>,
 }
 
 /// The client's address, worked out by the server from the connection and the trusted proxy

@@ -10,7 +10,7 @@ use super::identity::Owner;
 use super::Portal;
 use crate::error::{AppError, ErrorKind};
 
-const AUTH_KEY: &str = "auth";
+pub const AUTH_KEY: &str = "auth";
 
 /// The session's record of a signed-in user. The token is sealed by the vault; the browser
 /// only ever holds the opaque session id.
@@ -27,6 +27,18 @@ pub struct SessionAuth {
     pub token_expires_at: i64,
     /// Unix seconds: the absolute end of this session, whatever the activity.
     pub ends_at: i64,
+    /// Unix seconds: the sign-in (0 for sessions signed in before it was kept).
+    #[serde(default)]
+    pub started_at: i64,
+    /// The client's address and browser at sign-in, for the sessions page.
+    #[serde(default)]
+    pub client: String,
+    #[serde(default)]
+    pub user_agent: String,
+    /// IAM said at sign-in that the user is in the administrators' group
+    /// (`SECPORTAL_ADMIN_GROUP`).
+    #[serde(default)]
+    pub group_admin: bool,
 }
 
 impl SessionAuth {
@@ -57,7 +69,7 @@ pub fn now() -> i64 {
 }
 
 /// When the session last moved its idle clock (unix seconds).
-const SEEN_KEY: &str = "seen";
+pub(super) const SEEN_KEY: &str = "seen";
 /// The idle clock moves at most this often: the session is written then, and otherwise only
 /// when it changes, so reading a page or a list writes nothing.
 const TOUCH_EVERY_SECS: i64 = 60;
@@ -98,7 +110,7 @@ pub struct SignedIn {
     /// The request's client address and id, and the session's id: what audit entries carry,
     /// made into an [`Actor`](super::audit::Actor) only by the changes that write one.
     meta: (String, String),
-    session_id: Option<tower_sessions::session::Id>,
+    pub(super) session_id: Option<tower_sessions::session::Id>,
 }
 
 impl SignedIn {

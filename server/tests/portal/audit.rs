@@ -230,6 +230,15 @@ async fn each_change_writes_one_entry_and_readers_see_their_scope() {
     assert_eq!(python_csv(&mine.body).len(), 2, "the auditor's export holds their own entry only");
     assert_eq!(send(r, get("/audit/export.csv", None)).await.status, StatusCode::SEE_OTHER);
 
+    // The XLSX export of the same filter holds the same rows (openpyxl reads it).
+    let x = send_bytes(r, get("/audit/export.xlsx?action=sign_in&result=failed", Some(&operator))).await;
+    assert_eq!(x.0, StatusCode::OK);
+    assert!(x.1.contains("spreadsheetml"), "{}", x.1);
+    assert_eq!(python_xlsx(&x.2), rows, "the XLSX holds what the CSV holds");
+    let mine = send_bytes(r, get("/audit/export.xlsx", Some(&auditor))).await;
+    assert_eq!(python_xlsx(&mine.2).len(), 2, "the auditor's XLSX holds their own entry only");
+    assert_eq!(send(r, get("/audit/export.xlsx", None)).await.status, StatusCode::SEE_OTHER);
+
     // The page renders on the server with the entries' table.
     let page = send(r, get("/audit?action=sign_in", Some(&operator))).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -241,6 +250,39 @@ async fn each_change_writes_one_entry_and_readers_see_their_scope() {
     let (signed_out, _) = entries(r, &operator, &[("filter[action]", "sign_out")]).await;
     assert_eq!((signed_out.len(), signed_out[0]["user_name"].as_str()), (1, Some("auditor")));
     assert_eq!(signed_out[0]["session_hash"], own[0]["session_hash"], "one session, one hash");
+}
+
+/// Status, content type and body bytes of a request (the XLSX is not text).
+async fn send_bytes(r: &axum::Router, req: Request<Body>) -> (StatusCode, String, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let res = r.clone().oneshot(req).await.unwrap();
+    let kind = res.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string());
+    let status = res.status();
+    (status, kind.unwrap_or_default(), res.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+/// Rows of every sheet of an XLSX workbook as openpyxl reads them, each value as text (empty
+/// cells as ""), with the interoperability venv's Python (scripts/setup.sh makes it).
+pub fn python_xlsx(bytes: &[u8]) -> Vec<Vec<String>> {
+    use std::io::Write;
+    let python = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../.tools/sdk-venv/bin/python");
+    assert!(python.exists(), "{} is missing: run scripts/setup.sh", python.display());
+    let script = "import io, json, sys, openpyxl\n\
+        wb = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read()), read_only=True)\n\
+        rows = [['' if v is None else str(v) for v in r] for ws in wb.worksheets \
+                for i, r in enumerate(ws.iter_rows(values_only=True)) if i > 0 or ws is wb.worksheets[0]]\n\
+        print(json.dumps(rows))";
+    let mut child = std::process::Command::new(python)
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python runs");
+    child.stdin.take().unwrap().write_all(bytes).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "openpyxl could not read the workbook");
+    serde_json::from_slice(&out.stdout).unwrap()
 }
 
 /// Rows of a CSV text as Python's csv module reads them.

@@ -14,4 +14,5 @@ mod limits;
 mod masking;
 mod metrics;
 mod scans;
+mod sessions;
 mod tracker;
