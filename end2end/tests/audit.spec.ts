@@ -63,8 +63,9 @@ test("the audit page exports the filtered entries as XLSX that openpyxl reads", 
   const python = path.join(__dirname, "../../.tools/sdk-venv/bin/python");
   const read = execFileSync(python, [
     "-c",
+    // Opened as a file object: openpyxl goes by the name's extension, and Playwright's copy has none.
     "import json, sys, openpyxl\n" +
-      "ws = openpyxl.load_workbook(sys.argv[1], read_only=True).worksheets[0]\n" +
+      "ws = openpyxl.load_workbook(open(sys.argv[1], 'rb'), read_only=True).worksheets[0]\n" +
       "print(json.dumps([[str(v) for v in r] for r in ws.iter_rows(values_only=True)]))",
     file,
   ]);
