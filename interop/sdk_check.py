@@ -6,6 +6,7 @@ Prints one line per check and ends with "N passed, N failed"; exits non-zero on 
 """
 
 import io
+import re
 import sys
 import traceback
 import zipfile
@@ -213,6 +214,11 @@ def checks(endpoint):
     def container_export_without_headers_is_refused():
         body = ExportContainerListRequestBody(export_headers=[], status="Running")
         expect_error(lambda: hss.export_container_list(ExportContainerListRequest(body=body)), 400, "HSS.0001")
+        # Titles of 1 to 64 characters, keys once each.
+        for headers in ([["container_name", ""]], [["container_name", "A"], ["container_name", "B"]],
+                        [["container_name", "x" * 65]]):
+            body = ExportContainerListRequestBody(export_headers=headers)
+            expect_error(lambda: hss.export_container_list(ExportContainerListRequest(body=body)), 400, "HSS.0001")
 
     dbss = client(DbssClient, endpoint)
 
@@ -227,6 +233,8 @@ def checks(endpoint):
         new = dbss.list_audit_sensitive_masks_new(ListAuditSensitiveMasksNewRequest(instance_id=iid, offset="0", limit="10"))
         assert old.total == new.total == 15 and len(old.rules) == 10, old
         assert old.rules[0].type == "BUILD_IN" and old.rules[0].name == "Passport NO.", old.rules[0]
+        # `operate_time` as the API's example writes it: 2030-01-01 00:00:06.
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", old.rules[0].operate_time), old.rules[0]
 
     def dbss_rule_lifecycle():
         iid = active_instance()

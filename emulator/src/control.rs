@@ -66,6 +66,10 @@ pub struct FaultRule {
     /// Apply this many times, then retire; forever when absent.
     #[serde(default)]
     pub times: Option<u32>,
+    /// Run the service, then replace each pair's first text with its second in the answer's
+    /// body: feeds a client values it does not know (a new enum value, say) in a real answer.
+    #[serde(default)]
+    pub replace: Vec<[String; 2]>,
 }
 
 fn any() -> String {
@@ -174,10 +178,15 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
                     (status, Json(json!({"error_code": code, "error_msg": msg}))).into_response()
                 }
             } else {
-                match (committed, pending) {
+                let resp = match (committed, pending) {
                     (Some(resp), _) => resp,
                     (None, Some((next, req))) => next.run(req).await,
                     (None, None) => unreachable!("the request is either run or pending"),
+                };
+                if rule.replace.is_empty() {
+                    resp
+                } else {
+                    rewritten(resp, &rule.replace).await
                 }
             }
         }
@@ -192,6 +201,21 @@ pub async fn faults_and_log(State(emu): State<Arc<Emulator>>, req: Request, next
         at_ms,
     });
     resp
+}
+
+/// The answer with its body's texts replaced (answers of up to 16 MiB; lists are far smaller).
+async fn rewritten(resp: Response, pairs: &[[String; 2]]) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 16 << 20).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "fault: the answer was too large to rewrite")
+            .into_response();
+    };
+    let mut text = String::from_utf8_lossy(&bytes).into_owned();
+    for [from, to] in pairs {
+        text = text.replace(from.as_str(), to);
+    }
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(text))
 }
 
 async fn reset(State(emu): State<Arc<Emulator>>) -> StatusCode {

@@ -303,6 +303,11 @@ pub struct Classification {
     pub asset_type: String,
     pub object_name: String,
     pub object_full_path: String,
+    /// Where the object lives: a database and table (database assets) or a bucket (OBS), as
+    /// the export's `database_name`, `table_name` and `filter_bucket_name` filter them.
+    pub database_name: String,
+    pub table_name: String,
+    pub bucket_name: String,
     pub security_level_name: String,
     pub security_level_id: String,
     pub security_level_color: i32,
@@ -641,12 +646,13 @@ fn dsc(rng: &mut Rng, size: DataSize) -> Dsc {
                 sort_weight: *color,
             })
             .collect();
-    let assets: &[(&str, &str)] = &[
-        ("obs-hr-archive", "OBS"),
-        ("obs-customer-exports", "OBS"),
-        ("rds-orders", "DATABASE"),
-        ("rds-crm", "DATABASE"),
-        ("mrs-hive-logs", "BIGDATA"),
+    // (id, name, type): DSC names assets apart from their opaque ids.
+    let assets: &[(&str, &str, &str)] = &[
+        ("4d1c0e7a9b2f43c8a6e5d3b1f0a9c801", "obs-hr-archive", "OBS"),
+        ("4d1c0e7a9b2f43c8a6e5d3b1f0a9c802", "obs-customer-exports", "OBS"),
+        ("4d1c0e7a9b2f43c8a6e5d3b1f0a9c803", "rds-orders", "DATABASE"),
+        ("4d1c0e7a9b2f43c8a6e5d3b1f0a9c804", "rds-crm", "DATABASE"),
+        ("4d1c0e7a9b2f43c8a6e5d3b1f0a9c805", "mrs-hive-logs", "BIGDATA"),
     ];
     let plan: &[(&str, &str, &str)] = &[
         ("weekly-obs-scan", "WEEK", "FINISHED"),
@@ -673,7 +679,7 @@ fn dsc(rng: &mut Rng, size: DataSize) -> Dsc {
     let mut results = Vec::new();
     for (n, (name, cycle, status)) in plan.iter().enumerate() {
         let created = EPOCH_MS + (n as i64 * 20 + rng.below(10) as i64) * DAY_MS;
-        let job_assets: Vec<&(&str, &str)> = (0..2).map(|k| &assets[(n + k) % assets.len()]).collect();
+        let job_assets: Vec<&(&str, &str, &str)> = (0..2).map(|k| &assets[(n + k) % assets.len()]).collect();
         let job_id = rng.uuid();
         let worst = &levels[(2 + n % 2).min(3)];
         jobs.push(ScanJob {
@@ -691,34 +697,37 @@ fn dsc(rng: &mut Rng, size: DataSize) -> Dsc {
             security_level_color: worst.color_number,
             asset_infos: job_assets
                 .iter()
-                .map(|(a, t)| serde_json::json!({"asset_id": a, "asset_type": t}))
+                .map(|(a, _, t)| serde_json::json!({"asset_id": a, "asset_type": t}))
                 .collect(),
         });
         if *status != "FINISHED" {
             continue;
         }
         for i in 0..per_job {
-            let (asset, kind) = job_assets[i % job_assets.len()];
+            let (asset, asset_name, kind) = *job_assets[i % job_assets.len()];
             let level = &levels[rng.below(4) as usize];
             let (class, rule, example) = *rng.pick(kinds);
-            let object = if *kind == "OBS" {
-                format!("exports/2025/{:02}/part-{:04}.csv", 1 + rng.below(12), i)
+            let (object, database, table) = if kind == "OBS" {
+                (format!("exports/2025/{:02}/part-{:04}.csv", 1 + rng.below(12), i), "", "")
             } else {
-                format!(
-                    "{}.{}",
-                    rng.pick(&["customers", "orders", "employees", "payments"]),
-                    rng.pick(&["phone", "email", "id_no", "card_no"])
-                )
+                let table = *rng.pick(&["customers", "orders", "employees", "payments"]);
+                let column = rng.pick(&["phone", "email", "id_no", "card_no"]);
+                // The database follows the row's number, so the random draws stay as they were.
+                let database = ["crm", "sales"][i % 2];
+                (format!("{database}.{table}.{column}"), database, table)
             };
             results.push(Classification {
                 id: rng.hex_id(),
                 job_id: job_id.clone(),
                 task_id: rng.hex_id(),
                 asset_id: asset.to_string(),
-                asset_name: asset.to_string(),
+                asset_name: asset_name.to_string(),
                 asset_type: kind.to_string(),
-                object_full_path: format!("{asset}/{object}"),
+                object_full_path: format!("{asset_name}/{object}"),
                 object_name: object,
+                database_name: database.to_string(),
+                table_name: table.to_string(),
+                bucket_name: if kind == "OBS" { asset_name.to_string() } else { String::new() },
                 security_level_name: level.security_level_name.clone(),
                 security_level_id: level.level_id.clone(),
                 security_level_color: level.color_number,

@@ -183,10 +183,11 @@ fn rule_body(body: &Bytes) -> Result<(String, String, String), Response> {
     Ok((name, regex, value))
 }
 
+/// `2030-01-01 00:00:06`, as the API's example shows it (UTC, no zone written).
 fn operate_time() -> String {
     let t = time::OffsetDateTime::now_utc();
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         t.year(),
         t.month() as u8,
         t.day(),

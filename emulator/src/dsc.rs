@@ -296,8 +296,38 @@ async fn create_export(
         Some(_) => return Err(invalid("security_level_ids")),
     }
     let mask = matches!(b.get("mask"), Some(Value::Bool(true)));
+    // The export's own filters, which the list API does not take.
+    let (database, table, scanned_bucket) =
+        (text("database_name")?, text("table_name")?, text("filter_bucket_name")?);
+    let since = match b.get("start_time") {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_i64().filter(|t| *t >= 0).ok_or_else(|| invalid("start_time"))?),
+    };
+    // `sort`'s values are undocumented: the emulator takes `asc` or `desc`, by scan time
+    // (the list's own order when absent).
+    let sort = text("sort")?;
+    if sort.as_deref().is_some_and(|s| s != "asc" && s != "desc") {
+        return Err(invalid("sort"));
+    }
+    let mut matched: Vec<&Classification> = filtered(&emu, &job_id, &q)?
+        .into_iter()
+        .filter(|c| database.as_deref().is_none_or(|d| c.database_name == d))
+        .filter(|c| table.as_deref().is_none_or(|t| c.table_name == t))
+        .filter(|c| scanned_bucket.as_deref().is_none_or(|b| c.bucket_name == b))
+        .filter(|c| since.is_none_or(|t| c.scan_time >= t))
+        .collect();
+    match sort.as_deref() {
+        Some("asc") => matched.sort_by_key(|c| c.scan_time),
+        Some("desc") => matched.sort_by_key(|c| std::cmp::Reverse(c.scan_time)),
+        _ => {}
+    }
+    let asset_name = text("asset_id")?
+        .and_then(|id| {
+            emu.data().classifications.iter().find(|c| c.asset_id == id).map(|c| c.asset_name.clone())
+        })
+        .unwrap_or_default();
     let rows: Vec<Vec<String>> = std::iter::once(SHEET_COLUMNS.iter().map(|s| s.to_string()).collect())
-        .chain(filtered(&emu, &job_id, &q)?.into_iter().map(|c| {
+        .chain(matched.into_iter().map(|c| {
             let example = if mask { "******".to_string() } else { c.matched_example.clone() };
             vec![
                 c.asset_name.clone(),
@@ -314,7 +344,7 @@ async fn create_export(
     let now = now_ms();
     let file_name = format!("classification-result-{}-{}.xlsx", job.name, now);
     let info = json!({
-        "asset_name": text("asset_id")?.unwrap_or_default(), "asset_type": text("asset_type")?.unwrap_or_default(),
+        "asset_name": asset_name, "asset_type": text("asset_type")?.unwrap_or_default(),
         "bucket_name": bucket.unwrap_or_default(), "file_name": file_name, "job_name": job.name,
         "start_time": now.to_string(),
     });

@@ -151,7 +151,7 @@ impl Emulator {
                 regex: "-".into(),
                 mask_value: value.to_string(),
                 status: if *on { "ON" } else { "OFF" }.into(),
-                operate_time: "2025-03-01T08:00:00Z".into(),
+                operate_time: "2025-03-01 08:00:00".into(),
             })
             .collect();
         rules.extend(crate::data::CUSTOM_RULES.iter().map(|(name, regex, value, on)| MaskRule {
@@ -161,7 +161,7 @@ impl Emulator {
             regex: regex.to_string(),
             mask_value: value.to_string(),
             status: if *on { "ON" } else { "OFF" }.into(),
-            operate_time: "2025-06-01T10:00:00Z".into(),
+            operate_time: "2025-06-01 10:00:00".into(),
         }));
         Masking { rules, mask_switch: "ON".into(), result_switch: "OFF".into() }
     }

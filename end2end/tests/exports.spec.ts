@@ -123,10 +123,18 @@ test("DSC classification results: job, levels, bucket, preview, export", async (
   await job.selectOption(finishedJob!);
   const levels = page.getByRole("group", { name: "Security levels" });
   await levels.getByRole("checkbox").first().check();
-  await expect(page.getByLabel("Bucket for the file")).not.toHaveValue("");
-  await page.getByLabel("Mask sensitive content in the export").check();
+  // No bucket is chosen for the user, and examples are masked unless they say otherwise.
+  const bucket = page.getByLabel("Bucket for the file");
+  await expect(bucket).toHaveValue("");
+  await expect(bucket.locator("option").first()).toHaveText(/console's default/);
+  await bucket.selectOption({ index: 1 });
+  await expect(page.getByLabel(/^Masked/)).toBeChecked();
+  // The preview says which filters it cannot apply.
+  await page.getByLabel("Database").fill("crm");
   await page.getByRole("button", { name: "Preview" }).click();
   await expect(page.getByTestId("preview-total")).toContainText("results match");
+  await expect(page.getByRole("note")).toContainText("cannot apply Database");
+  await page.getByLabel("Database").fill("");
   await page.getByRole("button", { name: "Start export" }).click();
   const row = await finished(page, "dsc_results");
   await expect(row).toHaveAttribute("data-status", "success");

@@ -45,10 +45,20 @@ pub async fn upload_iac_files(data: MultipartData) -> Result<Vec<UploadedFile>, 
     crate::ssr::scans::upload_iac_files(data).await
 }
 
-/// Files uploaded earlier (manual scans), 10 a page.
+/// Files uploaded earlier, 10 a page: by hand (`manual_scan`, the default) or from CI/CD
+/// pipelines (`cicd_scan`).
 #[server(endpoint = "scans/iac_files", input = Form, output = Answer)]
-pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePage, AppError> {
-    crate::ssr::scans::iac_files(file_type, offset).await
+pub async fn iac_files(
+    file_type: IacFileType,
+    offset: u32,
+    #[server(default)] source: Option<cloud::model::hss::IacScanSource>,
+) -> Result<IacFilePage, AppError> {
+    crate::ssr::scans::iac_files(
+        file_type,
+        offset,
+        source.unwrap_or(cloud::model::hss::IacScanSource::ManualScan),
+    )
+    .await
 }
 
 /// The cloud's task list with its filters, and the task statistics. Form fields

@@ -5,7 +5,7 @@
 use cloud::model::dsc::{AssetType, ResultExport, ResultFilter};
 use cloud::model::hss::{
     ContainerExport, ContainerStatus, ExportClusterType, ExportHeaderKey, HandleStatus, ImageScanStatus,
-    LocalVulExport, TimeRange, VulType,
+    LocalVulExport, SortDir, TimeRange, VulType,
 };
 use cloud::model::path_id;
 use serde::{Deserialize, Serialize};
@@ -140,6 +140,8 @@ pub struct LocalVulExportInput {
     pub scan_status: Option<ImageScanStatus>,
     pub image_name: Option<String>,
     pub image_version: Option<String>,
+    /// Bytes, matched exactly.
+    pub image_size: Option<i64>,
     pub has_container: Option<bool>,
     pub update_start: Option<i64>,
     pub update_end: Option<i64>,
@@ -169,6 +171,7 @@ impl LocalVulExportInput {
             scan_status: self.scan_status,
             image_name: self.image_name.clone(),
             image_version: self.image_version.clone(),
+            image_size: self.image_size,
             start_latest_update_time: self.update_start,
             end_latest_update_time: self.update_end,
             start_latest_scan_time: self.scan_start,
@@ -196,7 +199,7 @@ impl LocalVulExportInput {
     }
 }
 
-/// The DSC classification-result export (§4.1). `sort` is left out: its values are unknown.
+/// The DSC classification-result export (§4.1).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct DscExportInput {
@@ -212,6 +215,8 @@ pub struct DscExportInput {
     pub filter_bucket_name: Option<String>,
     pub mask: bool,
     pub start_time: Option<i64>,
+    /// Rows by scan time, oldest or newest first; the cloud's own order when absent.
+    pub sort: Option<SortDir>,
 }
 
 impl DscExportInput {
@@ -247,6 +252,7 @@ impl DscExportInput {
             filter_bucket_name: self.filter_bucket_name.clone(),
             mask: Some(self.mask),
             start_time: self.start_time,
+            sort: self.sort,
         }
     }
 

@@ -3,6 +3,7 @@
 //! cannot filter).
 
 use cloud::model::dbss::{InstanceStatus, MaskRule, OnOff, RuleType};
+use cloud::model::Seen;
 use leptos::Params;
 use leptos_router::params::Params;
 use serde::{Deserialize, Serialize};
@@ -16,7 +17,8 @@ pub const PAGE_SIZES: &[u32] = &[10, 20, 50, 100];
 pub struct InstanceRow {
     pub id: String,
     pub name: String,
-    pub status: Option<InstanceStatus>,
+    /// As the cloud sent it (a value the portal does not know is shown verbatim).
+    pub status: Option<Seen<InstanceStatus>>,
     pub specification: String,
     pub zone: String,
     /// Only ACTIVE instances take rule calls.
@@ -55,8 +57,8 @@ impl RuleQuery {
 
     pub fn matches(&self, r: &MaskRule) -> bool {
         self.search().is_none_or(|q| r.name.to_lowercase().contains(&q))
-            && self.kind.is_none_or(|k| k == r.kind)
-            && self.status.is_none_or(|s| s == r.status)
+            && self.kind.is_none_or(|k| r.kind == k)
+            && self.status.is_none_or(|s| r.status == s)
     }
 
     /// `limit` must be one of [`PAGE_SIZES`]; `offset` a multiple of it keeps pages aligned but
@@ -100,13 +102,17 @@ mod tests {
         let rule = MaskRule {
             id: "r".into(),
             name: "Passport NO.".into(),
-            kind: RuleType::BuildIn,
+            kind: RuleType::BuildIn.into(),
             regex: String::new(),
             mask_value: String::new(),
-            status: OnOff::On,
+            status: OnOff::On.into(),
             operate_time: String::new(),
         };
         assert!(q.matches(&rule) && q.filters());
-        assert!(!RuleQuery { kind: Some(RuleType::UserDefine), ..q }.matches(&rule));
+        assert!(!RuleQuery { kind: Some(RuleType::UserDefine), ..q.clone() }.matches(&rule));
+        // A type the portal does not know matches no type filter, and still shows.
+        let odd = MaskRule { kind: Seen::Other("SYSTEM".into()), ..rule };
+        assert!(!RuleQuery { kind: Some(RuleType::BuildIn), ..q.clone() }.matches(&odd));
+        assert!(RuleQuery { kind: None, ..q }.matches(&odd));
     }
 }

@@ -150,8 +150,33 @@ impl Unscannable {
         if !c.status.eq_ignore_ascii_case("available") && !c.status.eq_ignore_ascii_case("running") {
             return Some(Unscannable::NotAvailable);
         }
-        c.agent_ds_install_status.eq_ignore_ascii_case("notinstall").then_some(Unscannable::AgentNotInstalled)
+        Self::agent_missing(c).then_some(Unscannable::AgentNotInstalled)
     }
+
+    /// HSS's DaemonSet is not `Installed` (`NotInstall`, or a value the reference does not list):
+    /// HSS fails a scan of such a cluster.
+    pub fn agent_missing(c: &Cluster) -> bool {
+        !c.agent_ds_install_status.eq_ignore_ascii_case("installed")
+    }
+}
+
+/// The picker's agent column, from the same field the "cannot be scanned" reason reads, so the
+/// two never disagree: not installed, installed on every node, or on some (with failures).
+pub fn agent_text(c: &Cluster) -> String {
+    use crate::i18n::{t, tf, Key};
+    if Unscannable::agent_missing(c) {
+        return t(Key::AgentNotInstalledShort).to_string();
+    }
+    let mut text = if c.agent_installed_num >= c.total_nodes_number {
+        t(Key::AgentsOk).to_string()
+    } else {
+        tf(Key::AgentOnNodes, &[("n", &c.agent_installed_num), ("total", &c.total_nodes_number)])
+    };
+    if c.agent_install_failed_num > 0 {
+        text.push_str(" · ");
+        text.push_str(&tf(Key::AgentFailures, &[("n", &c.agent_install_failed_num)]));
+    }
+    text
 }
 
 /// A cluster as the scan picker shows it.
@@ -184,6 +209,12 @@ pub struct TaskFilter {
     pub task_status: Option<TaskStatus>,
     pub trigger_type: Option<TriggerType>,
     pub task_name: Option<String>,
+    /// The cloud's task id, exactly.
+    pub task_id: Option<String>,
+    /// Cluster scans that scanned this item.
+    pub scan_type: Option<ScanType>,
+    /// IaC scans of this file type.
+    pub file_type: Option<IacFileType>,
     /// Epoch milliseconds.
     pub created_from: Option<i64>,
     pub created_to: Option<i64>,

@@ -4,8 +4,8 @@
 use cloud::model::dbss::{OnOff, RuleType};
 use cloud::model::dsc::AssetType;
 use cloud::model::hss::{
-    ContainerStatus, ExportClusterType, ExportHeaderKey, HandleStatus, IacFileType, ImageScanStatus,
-    ItemStatus, ScanType, SortDir, TaskStatus, TaskType, TriggerType, VulType,
+    ContainerStatus, ExportClusterType, ExportHeaderKey, HandleStatus, IacFileType, IacScanSource,
+    ImageScanStatus, ItemStatus, ScanType, SortDir, TaskStatus, TaskType, TriggerType, VulType,
 };
 
 use super::{t, Key};
@@ -18,6 +18,21 @@ pub trait Label: Copy {
 
     fn label(self) -> &'static str {
         t(self.key())
+    }
+}
+
+/// A value as the cloud sent it, on the screen: its words when the portal knows the value, the
+/// value itself, verbatim, when it does not (so a list with a new value still shows).
+pub trait SeenLabel {
+    fn label(&self) -> String;
+}
+
+impl<T: Label + cloud::model::WireEnum> SeenLabel for cloud::model::Seen<T> {
+    fn label(&self) -> String {
+        match self {
+            cloud::model::Seen::Known(v) => v.label().to_string(),
+            cloud::model::Seen::Other(raw) => raw.clone(),
+        }
     }
 }
 
@@ -56,9 +71,13 @@ labels! {
         DownloadFailed => ImageDownloadFailed, ImageOversized => ImageOversized,
         WaitingForScan => ImageWaitingForScan, ImageScanStop => ImageScanStop,
     }
-    AssetType { Database => AssetDatabase, Obs => AssetObs, Bigdata => AssetBigdata }
+    AssetType {
+        Database => AssetDatabase, Obs => AssetObs, Bigdata => AssetBigdata, Mrs => AssetMrs,
+        MrsHive => AssetMrsHive, Lts => AssetLts, Git => AssetGit, Unknown => AssetUnknown, All => AssetAll,
+    }
     ScanType { ClusterVul => ScanClusterVul, RiskAssessment => ScanRiskAssessment, Benchmark => ScanBenchmark }
     IacFileType { Dockerfile => FileDockerfile, K8sYaml => FileK8sYaml }
+    IacScanSource { ManualScan => SourceManual, CicdScan => SourceCicd }
     TaskType { ClusterScan => TaskTypeClusterScan, IacScan => TaskTypeIacScan }
     TaskStatus { Ready => TaskReady, Running => TaskRunning, Finished => TaskFinished }
     TriggerType { Manual => TriggerManual, Schedule => TriggerSchedule }

@@ -6,7 +6,7 @@ mod labels;
 
 use leptos::prelude::use_context;
 
-pub use labels::Label;
+pub use labels::{Label, SeenLabel};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Locale {
@@ -110,6 +110,13 @@ catalog! {
     Parameters => "Parameters",
     ErrUntilBeforeFrom => "The end of the range is before its start.",
     NavSessions => "Sessions",
+    FieldImageSize => "Image size in bytes (exact)",
+    FieldSort => "Row order by scan time (Any: as the cloud lists them)",
+    NoTargetBucket => "None: DSC keeps the file itself (the console's default)",
+    MaskChoice => "Matched examples in the file",
+    MaskedDefault => "Masked, e.g. 138****5678 (default)",
+    NotMasked => "Not masked: the sensitive values as found",
+    PreviewIgnores => "The preview cannot apply {fields}: the result list takes no such filter. The export applies them.",
     SessionsLead => "Where you are signed in. End a session you do not recognise: its browser is signed out at its next request. Administrators see and end every session of the account.",
     SessionsLeadAdmin => "You administer this account: every signed-in session of its users is listed.",
     ColSignedIn => "Signed in",
@@ -280,8 +287,7 @@ catalog! {
     SecurityLevels => "Security levels",
     LevelsHelp => "Only results of the checked levels are exported; none checked means all levels. The counts are the job's results per level.",
     TargetBucket => "Bucket for the file",
-    TargetBucketHelp => "The OBS bucket DSC writes the exported file to.",
-    MaskExport => "Mask sensitive content in the export",
+    TargetBucketHelp => "The OBS bucket DSC writes the exported file to; nothing is chosen for you.",
     Preview => "Preview",
     ResultsMatch => "{n} results match; the first ones:",
     ColAsset => "Asset",
@@ -296,6 +302,13 @@ catalog! {
     TaskType => "Task type",
     Trigger => "Trigger",
     TaskName => "Task name",
+    TaskId => "Task id",
+    SourceManual => "Uploaded by hand",
+    SourceCicd => "From CI/CD pipelines",
+    FileSource => "Uploaded",
+    FileRisky => "{n} risks found",
+    FileNoRisk => "no risks found",
+    ScanItem => "Scan item",
     CreatedFrom => "Created from",
     CreatedUntil => "Created until",
     Sort => "Order",
@@ -318,6 +331,8 @@ catalog! {
     Agents => "HSS agents",
     AgentFailures => "{n} nodes failed to install the agent",
     AgentsOk => "installed",
+    AgentNotInstalledShort => "not installed",
+    AgentOnNodes => "installed on {n} of {total} nodes",
     CannotScan => "cannot be scanned",
     ClustersChosen => "{n} clusters chosen",
     StartScan => "Start scan",
@@ -446,6 +461,12 @@ catalog! {
     AssetDatabase => "Database",
     AssetObs => "OBS",
     AssetBigdata => "Big data",
+    AssetMrs => "MRS (MapReduce)",
+    AssetMrsHive => "MRS Hive",
+    AssetLts => "LTS logs",
+    AssetGit => "Git repository",
+    AssetUnknown => "Unknown type",
+    AssetAll => "All types",
     ScanClusterVul => "Cluster vulnerabilities",
     ScanRiskAssessment => "Risk assessment",
     ScanBenchmark => "Compliance benchmark",

@@ -25,7 +25,7 @@ pub async fn list_audit_instances() -> Result<Vec<InstanceRow>, AppError> {
         .servers
         .into_iter()
         .map(|i| InstanceRow {
-            active: i.status == Some(InstanceStatus::Active),
+            active: i.status.as_ref().is_some_and(|s| *s == InstanceStatus::Active),
             status: i.status,
             id: i.id,
             name: i.name,

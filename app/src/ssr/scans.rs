@@ -9,7 +9,7 @@ use cloud::hss::{
     Cluster, IacFileQuery, IacFileType, IacScanSource, TaskList, TaskQuery, TaskStatus, TaskType, UploadFile,
     UploadedFile,
 };
-use cloud::model::hss::{MAX_FILES, MAX_FILE_BYTES};
+use cloud::model::hss::{FileTypeFilter, ScanItemsFilter, ScanType, MAX_FILES, MAX_FILE_BYTES};
 use cloud::{Caller, CloudError};
 
 use super::audit;
@@ -160,12 +160,16 @@ async fn read_part(field: &mut multer::Field<'static>, max: usize) -> Result<Opt
     Ok(Some(out))
 }
 
-pub async fn iac_files(file_type: IacFileType, offset: u32) -> Result<IacFilePage, AppError> {
+pub async fn iac_files(
+    file_type: IacFileType,
+    offset: u32,
+    source: IacScanSource,
+) -> Result<IacFilePage, AppError> {
     let s = signed_in().await?;
     let q = IacFileQuery {
         offset: offset.into(),
         limit: FILE_PAGE_SIZE.into(),
-        scan_type: IacScanSource::ManualScan,
+        scan_type: source,
         file_name: None,
         file_type: Some(file_type),
     };
@@ -184,6 +188,14 @@ pub async fn scan_tasks(filter: TaskFilter, refresh: bool) -> Result<TaskPage, A
     q.task_status = filter.task_status;
     q.trigger_type = filter.trigger_type;
     q.task_name = filter.task_name.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    q.task_id = filter.task_id.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_string);
+    // Each filter belongs to its kind of task: the other kind's is left out.
+    match kind {
+        TaskType::ClusterScan => {
+            q.cluster_scan_info = filter.scan_type.map(|s| ScanItemsFilter { scan_type_list: vec![s] })
+        }
+        TaskType::IacScan => q.iac_scan_info = filter.file_type.map(|file_type| FileTypeFilter { file_type }),
+    }
     q.start_create_time = filter.created_from;
     q.end_create_time = filter.created_to;
     q.validate().map_err(|e| AppError::refused(e, &[("start_create_time", "created_from")]))?;
@@ -303,16 +315,24 @@ pub async fn reconcile(portal: &Portal, caller: &Caller, task: &Task) -> Result<
     let same_items = |t: &cloud::hss::Task| match task.kind {
         TaskKind::ClusterScan => {
             let wanted = serde_json::from_str::<ClusterScanInput>(&task.params).map(|i| i.scan_types).ok();
-            let mut has = t.cluster_scan_info.as_ref().map(|i| i.scan_type_list.clone()).unwrap_or_default();
+            // Unknown items the cloud reports make it another task's.
+            let mut has: Vec<Option<ScanType>> = t
+                .cluster_scan_info
+                .as_ref()
+                .map(|i| i.scan_type_list.iter().map(|s| s.known()).collect())
+                .unwrap_or_default();
             has.sort();
-            wanted.map(|mut w| {
+            wanted.map(|w| {
+                let mut w: Vec<Option<ScanType>> = w.into_iter().map(Some).collect();
                 w.sort();
                 w == has
             }) != Some(false)
         }
         _ => {
             let wanted = serde_json::from_str::<IacScanInput>(&task.params).map(|i| i.file_type).ok();
-            wanted.is_none() || t.iac_scan_info.as_ref().and_then(|i| i.file_type) == wanted
+            wanted.is_none()
+                || t.iac_scan_info.as_ref().and_then(|i| i.file_type.as_ref()).and_then(|f| f.known())
+                    == wanted
         }
     };
     // Ours started after the intent was written; of several, the one closest to it (another

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Seen;
 use super::{required_text, Result};
 use crate::wire_enum;
 
@@ -84,7 +85,7 @@ pub struct AuditInstance {
     pub version: String,
     #[serde(default)]
     pub charge_model: String,
-    pub status: Option<InstanceStatus>,
+    pub status: Option<Seen<InstanceStatus>>,
     #[serde(default)]
     pub task: String,
     #[serde(default)]
@@ -116,12 +117,12 @@ pub struct MaskRule {
     pub id: String,
     pub name: String,
     #[serde(rename = "type")]
-    pub kind: RuleType,
+    pub kind: Seen<RuleType>,
     #[serde(default)]
     pub regex: String,
     #[serde(default)]
     pub mask_value: String,
-    pub status: OnOff,
+    pub status: Seen<OnOff>,
     /// Layout undocumented ("UTC"); kept as the cloud sends it.
     #[serde(default)]
     pub operate_time: String,

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::Seen;
 use super::{count, opt_text, time_range, Result};
 use crate::wire_enum;
 
@@ -13,7 +14,12 @@ wire_enum! {
     }
 }
 wire_enum! {
-    AssetType { Database => "DATABASE", Obs => "OBS", Bigdata => "BIGDATA" }
+    /// The API says only "such as OBS and DATABASE"; these are the values DSC's asset pages use
+    /// (API reference §4.8). `ALL` means every type.
+    AssetType {
+        Database => "DATABASE", Obs => "OBS", Bigdata => "BIGDATA", Mrs => "MRS", MrsHive => "MRS_HIVE",
+        Lts => "LTS", Git => "GIT", Unknown => "UNKNOWN", All => "ALL",
+    }
 }
 
 /// Security levels one export or result query may name (undocumented; our choice).
@@ -57,7 +63,7 @@ pub struct ScanJob {
     pub name: String,
     #[serde(default)]
     pub cycle: String,
-    pub status: Option<ScanJobStatus>,
+    pub status: Option<Seen<ScanJobStatus>>,
     #[serde(default)]
     pub last_run_time: i64,
     #[serde(default)]
@@ -160,6 +166,8 @@ pub struct MatchInfo {
 pub struct Classification {
     pub id: String,
     #[serde(default)]
+    pub asset_id: String,
+    #[serde(default)]
     pub asset_name: String,
     #[serde(default)]
     pub asset_type: String,
@@ -204,6 +212,10 @@ pub struct ResultExport {
     /// Epoch milliseconds (the unit is undocumented; we choose HSS's).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_time: Option<i64>,
+    /// The order of the rows by scan time. The API names the field without its values; we
+    /// send HSS's words, `asc` and `desc`, and leave it out for the cloud's own order.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sort: Option<super::hss::SortDir>,
 }
 
 impl ResultExport {

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     count, hss_paging, opt_text, path_id, path_ids, range, text, time_range, unique, CloudError, Result,
-    Rule, MAX_ID,
+    Rule, Seen, MAX_ID,
 };
 use crate::wire_enum;
 
@@ -144,6 +144,9 @@ pub struct LocalVulExport {
     pub image_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub image_version: Option<String>,
+    /// The image's size in bytes, matched exactly (a Long in the API).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_size: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub start_latest_update_time: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -167,6 +170,9 @@ impl LocalVulExport {
         self.image_id_list.iter().try_for_each(|id| text("image_id_list", id, 1, 256))?;
         opt_text("image_name", self.image_name.as_deref(), 1, 255)?;
         opt_text("image_version", self.image_version.as_deref(), 1, 64)?;
+        if let Some(size) = self.image_size {
+            range("image_size", size, 0, i64::MAX)?;
+        }
         time_range("start_latest_update_time", self.start_latest_update_time, self.end_latest_update_time)?;
         time_range("start_latest_scan_time", self.start_latest_scan_time, self.end_latest_scan_time)?;
         count("vul_id_list", self.vul_id_list.len(), 0, MAX_VUL_IDS)?;
@@ -306,6 +312,22 @@ pub struct TaskQuery {
     pub sort_key: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sort_dir: Option<SortDir>,
+    /// Cluster scans that scanned every one of these items.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster_scan_info: Option<ScanItemsFilter>,
+    /// IaC scans of this file type.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iac_scan_info: Option<FileTypeFilter>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScanItemsFilter {
+    pub scan_type_list: Vec<ScanType>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FileTypeFilter {
+    pub file_type: IacFileType,
 }
 
 impl TaskQuery {
@@ -322,6 +344,8 @@ impl TaskQuery {
             task_status: None,
             sort_key: None,
             sort_dir: None,
+            cluster_scan_info: None,
+            iac_scan_info: None,
         }
     }
 
@@ -343,7 +367,7 @@ impl TaskQuery {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ClusterScanSummary {
     #[serde(default)]
-    pub scan_type_list: Vec<ScanType>,
+    pub scan_type_list: Vec<Seen<ScanType>>,
     #[serde(default)]
     pub scanning_cluster_num: i64,
     #[serde(default)]
@@ -354,7 +378,7 @@ pub struct ClusterScanSummary {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IacScanSummary {
-    pub file_type: Option<IacFileType>,
+    pub file_type: Option<Seen<IacFileType>>,
     #[serde(default)]
     pub scan_file_num: i64,
     #[serde(default)]
@@ -366,11 +390,11 @@ pub struct IacScanSummary {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     pub task_id: String,
-    pub task_type: TaskType,
+    pub task_type: Seen<TaskType>,
     #[serde(default)]
     pub task_name: String,
-    pub trigger_type: Option<TriggerType>,
-    pub task_status: TaskStatus,
+    pub trigger_type: Option<Seen<TriggerType>>,
+    pub task_status: Seen<TaskStatus>,
     #[serde(default)]
     pub start_time: i64,
     #[serde(default)]
@@ -391,8 +415,8 @@ pub struct TaskList {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ScanDetail {
-    pub scan_type: ScanType,
-    pub status: ItemStatus,
+    pub scan_type: Seen<ScanType>,
+    pub status: Seen<ItemStatus>,
     #[serde(default)]
     pub failed_reason: String,
 }
@@ -405,7 +429,7 @@ pub struct ClusterResult {
     pub cluster_type: String,
     #[serde(default)]
     pub cluster_version: String,
-    pub scan_status: ItemStatus,
+    pub scan_status: Seen<ItemStatus>,
     #[serde(default)]
     pub start_time: i64,
     #[serde(default)]
@@ -417,13 +441,13 @@ pub struct ClusterResult {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FileResult {
     pub file_name: String,
-    pub file_type: Option<IacFileType>,
+    pub file_type: Option<Seen<IacFileType>>,
     #[serde(default)]
     pub chart_name: String,
     pub file_id: String,
     #[serde(default)]
     pub file_size: i64,
-    pub scan_status: ItemStatus,
+    pub scan_status: Seen<ItemStatus>,
     #[serde(default)]
     pub failed_reason: String,
     #[serde(default)]
@@ -538,7 +562,7 @@ impl IacFileQuery {
 pub struct IacFile {
     pub file_id: String,
     pub file_name: String,
-    pub file_type: Option<IacFileType>,
+    pub file_type: Option<Seen<IacFileType>>,
     #[serde(default)]
     pub risky: bool,
     #[serde(default)]

@@ -11,5 +11,5 @@ mod rules;
 pub use crate::error::{CloudError, Result};
 pub use rules::{
     count, deserialize_wire, hss_paging, opt_text, path_id, path_ids, range, required_text, text, time_range,
-    unique, Rule, UnknownValue, WireEnum, HSS_MAX_LIMIT, HSS_MIN_LIMIT, MAX_ID,
+    unique, Rule, Seen, UnknownValue, WireEnum, HSS_MAX_LIMIT, HSS_MIN_LIMIT, MAX_ID,
 };

@@ -180,6 +180,65 @@ pub fn deserialize_wire<'de, D: serde::Deserializer<'de>>(
     wire.iter().position(|w| *w == s).ok_or_else(|| serde::de::Error::unknown_variant(&s, wire))
 }
 
+/// One of the cloud's enum values in an answer, as it arrived: a value the client knows, or
+/// any other kept verbatim. Several value lists in the API reference are cut off or undocumented,
+/// so an answer may carry a value this client has never heard of: the list it is in must still
+/// decode and show it, not fail whole.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Seen<T> {
+    Known(T),
+    Other(String),
+}
+
+impl<T: WireEnum> Seen<T> {
+    pub fn known(&self) -> Option<T> {
+        match self {
+            Seen::Known(v) => Some(*v),
+            Seen::Other(_) => None,
+        }
+    }
+
+    /// The wire name, as sent.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Seen::Known(v) => v.as_str(),
+            Seen::Other(s) => s,
+        }
+    }
+}
+
+impl<T> From<T> for Seen<T> {
+    fn from(v: T) -> Self {
+        Seen::Known(v)
+    }
+}
+
+/// `seen == Value` reads as it would with the bare enum; an unknown value equals none.
+impl<T: PartialEq> PartialEq<T> for Seen<T> {
+    fn eq(&self, other: &T) -> bool {
+        matches!(self, Seen::Known(v) if v == other)
+    }
+}
+
+impl<T: WireEnum> std::fmt::Display for Seen<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl<T: WireEnum> serde::Serialize for Seen<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de, T: WireEnum> serde::Deserialize<'de> for Seen<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = <String as serde::Deserialize>::deserialize(d)?;
+        Ok(T::from_wire(&s).map_or(Seen::Other(s), Seen::Known))
+    }
+}
+
 /// A string enum of the API: its values in order, and their wire names.
 pub trait WireEnum: Copy + Eq + Send + Sync + 'static {
     const ALL: &'static [Self];

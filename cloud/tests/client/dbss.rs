@@ -7,7 +7,7 @@ use cloud::CloudError;
 async fn active_instance(client: &cloud::CloudClient, caller: &cloud::Caller) -> String {
     let list = client.dbss_list_instances(caller, 0, 100).await.unwrap();
     assert_eq!(list.total, 4);
-    list.servers.iter().find(|i| i.status == Some(InstanceStatus::Active)).unwrap().id.clone()
+    list.servers.iter().find(|i| i.status == Some(InstanceStatus::Active.into())).unwrap().id.clone()
 }
 
 fn rule(name: &str, regex: &str) -> MaskRuleInput {
@@ -45,7 +45,7 @@ async fn create_edit_switch_delete_a_custom_rule() {
     client.dbss_create_rule(&caller, &id, &rule("Order number", r"ORD-\d{8}")).await.unwrap();
     let all = client.dbss_list_rules(&caller, &id, RulesApi::New, 0, 100).await.unwrap();
     let created = all.rules.iter().find(|r| r.name == "Order number").unwrap().clone();
-    assert_eq!((created.kind, created.status), (RuleType::UserDefine, OnOff::On));
+    assert_eq!((created.kind.known(), created.status.known()), (Some(RuleType::UserDefine), Some(OnOff::On)));
 
     client.dbss_update_rule(&caller, &id, &created.id, &rule("Order no.", r"ORD-\d{10}")).await.unwrap();
     let passport = all.rules.iter().find(|r| r.name == "Passport NO.").unwrap().id.clone();
@@ -56,8 +56,8 @@ async fn create_edit_switch_delete_a_custom_rule() {
     let after = client.dbss_list_rules(&caller, &id, RulesApi::New, 0, 100).await.unwrap();
     let edited = after.rules.iter().find(|r| r.id == created.id).unwrap();
     assert_eq!(
-        (edited.name.as_str(), edited.regex.as_str(), edited.status),
-        ("Order no.", r"ORD-\d{10}", OnOff::Off)
+        (edited.name.as_str(), edited.regex.as_str(), edited.status.known()),
+        ("Order no.", r"ORD-\d{10}", Some(OnOff::Off))
     );
     assert_eq!(after.rules.iter().find(|r| r.id == passport).unwrap().status, OnOff::Off);
 
@@ -97,7 +97,7 @@ async fn the_service_refuses_what_it_should() {
     );
     // An instance that is not ACTIVE.
     let list = client.dbss_list_instances(&caller, 0, 100).await.unwrap();
-    let off = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Shutoff)).unwrap();
+    let off = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Shutoff.into())).unwrap();
     assert_dbss(
         client.dbss_list_rules(&caller, &off.id, RulesApi::Spec, 0, 10).await.unwrap_err(),
         400,

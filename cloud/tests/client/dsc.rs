@@ -9,7 +9,7 @@ use futures_util::StreamExt;
 async fn finished_job(client: &cloud::CloudClient, caller: &cloud::Caller) -> ScanJob {
     let jobs = client.dsc_scan_jobs(caller, 0, 100, None).await.unwrap();
     assert_eq!(jobs.total, 6);
-    jobs.tasks.into_iter().find(|j| j.status == Some(ScanJobStatus::Finished)).unwrap()
+    jobs.tasks.into_iter().find(|j| j.status == Some(ScanJobStatus::Finished.into())).unwrap()
 }
 
 #[tokio::test]
@@ -103,4 +103,70 @@ async fn refusals() {
         client.dsc_classification_results(&caller, &job.id, &ResultFilter::default(), 0, 5000).await,
         Err(CloudError::Invalid { field: "limit", .. })
     ));
+}
+
+/// The rows of the emulator's exported workbook (its zip is stored, so the sheet is readable).
+async fn exported_rows(client: &cloud::CloudClient, caller: &cloud::Caller, job_id: &str) -> Vec<String> {
+    // AfterReads(1): one status read finishes it.
+    assert_eq!(client.dsc_export_status(caller, job_id).await.unwrap().status, ExportStatus::Finished);
+    let url = client.dsc_download_url(caller, job_id).await.unwrap();
+    let mut d = client.dsc_fetch_export(caller, &url).await.unwrap();
+    let mut bytes = Vec::new();
+    while let Some(c) = d.body.next().await {
+        bytes.extend_from_slice(&c.unwrap());
+    }
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    text.split("<row ").skip(2).map(str::to_string).collect()
+}
+
+#[tokio::test]
+async fn the_export_applies_the_filters_the_list_lacks_and_names_the_asset() {
+    let (_emu, client) =
+        setup_with(emulator::Config { task_timing: TaskTiming::AfterReads(1), ..Default::default() }).await;
+    let caller = operator_aksk();
+    let jobs = client.dsc_scan_jobs(&caller, 0, 100, None).await.unwrap();
+    // A finished job with a database asset.
+    let mut found = None;
+    for job in jobs.tasks.iter().filter(|j| j.status == Some(ScanJobStatus::Finished.into())) {
+        let all = client
+            .dsc_classification_results(&caller, &job.id, &ResultFilter::default(), 0, 100)
+            .await
+            .unwrap();
+        if let Some(db) = all.classification_list.iter().find(|c| c.asset_type == "DATABASE") {
+            found = Some((job.clone(), db.clone(), all.classification_list));
+            break;
+        }
+    }
+    let (job, db, all) = found.expect("a finished job scanned a database");
+    assert_ne!(db.asset_id, db.asset_name, "assets have names apart from their ids");
+    let crm_orders = all
+        .iter()
+        .filter(|c| c.asset_id == db.asset_id && c.object_full_path.contains("/crm.orders."))
+        .count();
+    let export = ResultExport {
+        filter: ResultFilter { asset_id: Some(db.asset_id.clone()), ..Default::default() },
+        database_name: Some("crm".into()),
+        table_name: Some("orders".into()),
+        sort: Some(cloud::model::hss::SortDir::Asc),
+        ..Default::default()
+    };
+    let started = client.dsc_create_export(&caller, &job.id, &export).await.unwrap().unwrap();
+    assert_eq!(started.asset_name, db.asset_name, "the export names the asset, not its id");
+    let rows = exported_rows(&client, &caller, &job.id).await;
+    assert_eq!(rows.len(), crm_orders, "database and table applied");
+    assert!(rows.iter().all(|r| r.contains("crm.orders.")));
+
+    // Results since a time: only the later ones.
+    let mut times: Vec<i64> = all.iter().map(|c| c.scan_time).collect();
+    times.sort();
+    let since = times[times.len() / 2];
+    let later = times.iter().filter(|t| **t >= since).count();
+    let export = ResultExport { start_time: Some(since), ..Default::default() };
+    client.dsc_create_export(&caller, &job.id, &export).await.unwrap();
+    assert_eq!(exported_rows(&client, &caller, &job.id).await.len(), later);
+
+    // A scanned bucket that no result is in matches nothing.
+    let export = ResultExport { filter_bucket_name: Some("no-such-bucket".into()), ..Default::default() };
+    client.dsc_create_export(&caller, &job.id, &export).await.unwrap();
+    assert!(exported_rows(&client, &caller, &job.id).await.is_empty());
 }

@@ -60,7 +60,7 @@ async fn dbss_reads() {
     assert_eq!(field(client.dbss_list_instances(&c, 0, 0).await), "limit");
     assert_eq!(field(client.dbss_list_rules(&c, "../x", RulesApi::New, 0, 10).await), "instance_id");
     let list = client.dbss_list_instances(&c, 0, 100).await.unwrap();
-    let frozen = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Frozen)).unwrap();
+    let frozen = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Frozen.into())).unwrap();
     assert_eq!(
         api(client.dbss_switch(&c, &frozen.id, InstanceSwitch::Masking).await),
         (400, "DBSS.10020021".into())
@@ -70,7 +70,7 @@ async fn dbss_reads() {
         (400, "DBSS.10020021".into())
     );
     let auditor = auditor(&client).await;
-    let active = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Active)).unwrap();
+    let active = list.servers.iter().find(|i| i.status == Some(InstanceStatus::Active.into())).unwrap();
     assert_eq!(
         api(client.dbss_set_switch(&auditor, &active.id, InstanceSwitch::Masking, OnOff::Off).await),
         (403, "DBSS.10000002".into())

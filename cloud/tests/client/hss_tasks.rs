@@ -231,6 +231,20 @@ async fn iac_upload_then_scan() {
             client.hss_task_resources(&caller, TaskType::IacScan, &created.task_id, 0, 10).await.unwrap();
         let names: Vec<_> = res.iac_scan_data_list.iter().map(|f| f.file_name.as_str()).collect();
         assert_eq!(names, ["Dockerfile", "api.Dockerfile"]);
+        // Files are scanned as the type they were uploaded as: Dockerfiles are not YAML.
+        let task = NewTask::IacScan {
+            iac_scan_info: IacScanInfo {
+                file_type: IacFileType::K8sYaml,
+                file_id_list: vec![uploaded[0].file_id.clone()],
+            },
+        };
+        match client.hss_create_task(&caller, &task).await.unwrap_err() {
+            CloudError::Api { status, code, message, .. } => {
+                assert_eq!((status, code.as_str()), (400, "HSS.0001"));
+                assert!(message.contains("uploaded as dockerfile"), "{message}");
+            }
+            other => panic!("unexpected {other:?}"),
+        }
     }
     let q = IacFileQuery {
         offset: 0,

@@ -138,21 +138,33 @@ pub async fn containers(
     q.text("enterprise_project_id", 1, 256)?;
     let export_size = q.int("export_size", 1, 100_000, 100_000)? as usize;
     let b = body_object(&body)?;
+    // Keys from the documented list, each once; titles of 1 to 64 characters (the portal's
+    // bound, the API gives none: an empty title makes a blank column head).
     let headers: Vec<(String, String)> = match b.get("export_headers") {
         Some(Value::Array(rows)) if !rows.is_empty() => rows
             .iter()
             .map(|pair| match pair.as_array().map(Vec::as_slice) {
-                Some([Value::String(k), Value::String(t)]) if HEADER_KEYS.contains(&k.as_str()) => {
+                Some([Value::String(k), Value::String(t)])
+                    if HEADER_KEYS.contains(&k.as_str()) && (1..=64).contains(&t.chars().count()) =>
+                {
                     Ok((k.clone(), t.clone()))
                 }
                 _ => Err(invalid(
                     "export_headers",
-                    &format!("pairs of [key, title] with key one of {}", HEADER_KEYS.join(", ")),
+                    &format!(
+                        "pairs of [key, title] with key one of {} and a title of 1 to 64 characters",
+                        HEADER_KEYS.join(", ")
+                    ),
                 )),
             })
             .collect::<Result<_, _>>()?,
         _ => return Err(invalid("export_headers", "required: a non-empty array of [key, title] pairs")),
     };
+    if let Some(twice) =
+        headers.iter().enumerate().find(|(i, (k, _))| headers[..*i].iter().any(|(j, _)| j == k))
+    {
+        return Err(invalid("export_headers", &format!("the key {} is given twice", twice.1 .0)));
+    }
     let in_cluster = opt_bool(&b, "cluster_container")?;
     let cluster_type = opt_enum(&b, "cluster_type", CLUSTER_TYPES)?;
     let cluster_name = opt_str(&b, "cluster_name", 1, 255)?;

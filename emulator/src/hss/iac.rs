@@ -28,6 +28,23 @@ pub struct IacFile {
     pub file_type: String,
     pub file_size: i64,
     pub upload_file_time: i64,
+    /// Risky settings found in the file (the emulator's own short list, see [`risks`]).
+    pub risk_num: i64,
+}
+
+/// The emulator's stand-in for HSS's IaC checks: lines that run as root, share the host's
+/// namespaces, grant privileges or pull an unpinned image.
+fn risks(content: &[u8]) -> i64 {
+    const RISKY: &[&str] = &[
+        "USER root",
+        "privileged: true",
+        "hostNetwork: true",
+        "hostPID: true",
+        ":latest",
+        "allowPrivilegeEscalation: true",
+    ];
+    let text = String::from_utf8_lossy(content);
+    text.lines().filter(|l| RISKY.iter().any(|r| l.contains(r))).count() as i64
 }
 
 pub async fn upload(
@@ -40,7 +57,7 @@ pub async fn upload(
         return e;
     }
     let mut file_type = None;
-    let mut files: Vec<(String, usize)> = Vec::new();
+    let mut files: Vec<(String, usize, i64)> = Vec::new();
     loop {
         let field = match form.next_field().await {
             Ok(Some(f)) => f,
@@ -60,7 +77,7 @@ pub async fn upload(
                 if bytes.is_empty() || bytes.len() > MAX_FILE_BYTES {
                     return invalid("file", &format!("each file must be 1 byte to {MAX_FILE_BYTES} bytes"));
                 }
-                files.push((name, bytes.len()));
+                files.push((name, bytes.len(), risks(&bytes)));
             }
             _ => {}
         }
@@ -74,12 +91,13 @@ pub async fn upload(
     let now = now_ms();
     let stored: Vec<IacFile> = files
         .into_iter()
-        .map(|(file_name, size)| IacFile {
+        .map(|(file_name, size, risk_num)| IacFile {
             file_id: emu.next_id(),
             file_name,
             file_type: file_type.clone(),
             file_size: size as i64,
             upload_file_time: now,
+            risk_num,
         })
         .collect();
     let data_list: Vec<_> = stored
@@ -108,7 +126,7 @@ pub async fn list(
     let file_id = q.text("file_id", 1, 64)?;
     let file_name = q.text("file_name", 1, 512)?;
     let file_type = q.one_of("file_type", &["dockerfile", "k8s_yaml"])?;
-    q.one_of("risky", &["true", "false"])?;
+    let risky = q.one_of("risky", &["true", "false"])?.map(|r| r == "true");
     let files: Vec<_> = emu
         .iac_files(&project_id)
         .into_iter()
@@ -116,6 +134,7 @@ pub async fn list(
         .filter(|f| file_id.is_none_or(|id| f.file_id == id))
         .filter(|f| file_name.is_none_or(|n| f.file_name.contains(n)))
         .filter(|f| file_type.is_none_or(|t| f.file_type == t))
+        .filter(|f| risky.is_none_or(|r| r == (f.risk_num > 0)))
         .collect();
     let page: Vec<_> = files
         .iter()
@@ -123,8 +142,8 @@ pub async fn list(
         .skip(offset)
         .take(limit)
         .map(|f| {
-            json!({"file_id": f.file_id, "file_name": f.file_name, "file_type": f.file_type, "risky": false,
-                   "risk_num": 0, "first_scan_time": 0, "last_scan_time": 0, "upload_file_time": f.upload_file_time,
+            json!({"file_id": f.file_id, "file_name": f.file_name, "file_type": f.file_type, "risky": f.risk_num > 0,
+                   "risk_num": f.risk_num, "first_scan_time": 0, "last_scan_time": 0, "upload_file_time": f.upload_file_time,
                    "cicd_id": "", "cicd_name": "", "scan_type": "manual_scan"})
         })
         .collect();

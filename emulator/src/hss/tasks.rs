@@ -284,12 +284,23 @@ pub async fn create(
                 uploaded
                     .iter()
                     .find(|f| f.file_id == *id)
+                    .ok_or_else(|| hss_error("HSS.0011", format!("requested resource not found: file {id}")))
+                    .and_then(|f| {
+                        // A file is scanned as the type it was uploaded as.
+                        if f.file_type == file_type {
+                            Ok(f)
+                        } else {
+                            Err(invalid(
+                                "file_id_list",
+                                &format!("file {id} was uploaded as {}, not {file_type}", f.file_type),
+                            ))
+                        }
+                    })
                     .map(|f| FileRun {
                         file_id: f.file_id.clone(),
                         file_name: f.file_name.clone(),
                         file_size: f.file_size,
                     })
-                    .ok_or_else(|| hss_error("HSS.0011", format!("requested resource not found: file {id}")))
             })
             .collect::<Result<_, _>>()?;
         task.file_type = file_type.to_string();

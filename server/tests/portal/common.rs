@@ -286,3 +286,13 @@ pub async fn sign_in_team(r: &axum::Router, n: u32) -> String {
     let form: Vec<(&str, &str)> = who.iter().map(|(k, v)| (*k, v.as_str())).collect();
     sign_in_as(r, &form).await
 }
+
+/// Ids of `n` seeded clusters HSS scans without trouble: available, the agent installed on every
+/// node without failures.
+pub fn healthy_clusters(p: &Portal, n: usize) -> Vec<String> {
+    let data = p.emulator().data();
+    let healthy = data.clusters.iter().filter(|c| {
+        c.status == "Available" && c.agent_ds_install_status == "Installed" && c.agent_install_failed_num == 0
+    });
+    healthy.take(n).map(|c| c.cluster_id.clone()).collect()
+}

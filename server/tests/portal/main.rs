@@ -16,3 +16,4 @@ mod metrics;
 mod scans;
 mod sessions;
 mod tracker;
+mod unknown_values;

@@ -27,19 +27,7 @@ async fn cluster_scan_rules_and_two_chosen_clusters() {
     let clusters = page["clusters"].as_array().unwrap();
     assert!(clusters.iter().any(|c| !c["unscannable"].is_null()), "unscannable clusters are marked: {page}");
     // Two healthy clusters whose agents all installed.
-    let healthy: Vec<String> = p
-        .emulator()
-        .data()
-        .clusters
-        .iter()
-        .filter(|c| {
-            c.status == "Available"
-                && c.agent_ds_install_status != "NotInstall"
-                && c.agent_install_failed_num == 0
-        })
-        .take(2)
-        .map(|c| c.cluster_id.clone())
-        .collect();
+    let healthy = healthy_clusters(&p, 2);
     assert_eq!(healthy.len(), 2);
 
     p.emulator().clear_requests();
@@ -215,4 +203,142 @@ async fn iac_files_uploaded_then_scanned() {
     )
     .await;
     assert_eq!(history["total"], 1);
+}
+
+/// On the emulator's seeded clusters, the picker's agent column, its "cannot be scanned" reason
+/// and what HSS does with a scan agree: a cluster marked scannable is scanned, one marked
+/// "agent not installed" says so in its agent column, and HSS fails exactly those.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_agent_column_and_the_reason_agree_with_hss() {
+    let (p, cookie) = quick_demo().await;
+    let r = &p.built.router;
+    let mut rows = Vec::new();
+    for offset in ["0", "10"] {
+        let (status, page) = call_form(r, "/api/scans/clusters", &[("offset", offset)], &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        rows.extend(page["clusters"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(rows.len(), p.emulator().data().clusters.len(), "every seeded cluster, once");
+    let (mut missing, mut partial) = (0, 0);
+    for row in &rows {
+        let cluster: cloud::hss::Cluster = serde_json::from_value(row["cluster"].clone()).unwrap();
+        let agent = app::dto::scans::agent_text(&cluster);
+        let seeded = p
+            .emulator()
+            .data()
+            .clusters
+            .iter()
+            .find(|c| c.cluster_id == cluster.cluster_id)
+            .cloned()
+            .unwrap();
+        // HSS's own rule (the emulator fails a scan item for these reasons).
+        let hss_scans = seeded.status == "Available" && seeded.agent_ds_install_status == "Installed";
+        assert_eq!(row["unscannable"].is_null(), hss_scans, "{}: {row}", cluster.cluster_name);
+        if row["unscannable"] == "AgentNotInstalled" {
+            missing += 1;
+            assert_eq!(agent, "not installed", "{}", cluster.cluster_name);
+        } else {
+            assert!(agent.starts_with("installed"), "{}: {agent}", cluster.cluster_name);
+        }
+        partial += usize::from(agent.contains(" of "));
+    }
+    assert!(missing > 0, "the seed has clusters without the agent");
+    assert!(partial > 0, "and clusters with the agent on some nodes only");
+}
+
+/// The task that a created row became, once the tracker saw it end.
+async fn started(r: &axum::Router, cookie: &str, path: &str, input: Value) -> String {
+    let (status, created) = call_json(r, path, keyed(json!({ "input": input })), cookie).await;
+    assert_eq!(status, StatusCode::OK, "{created}");
+    let row = wait_finished(r, cookie, created["row"]["id"].as_str().unwrap(), WITHIN).await;
+    row["href"].as_str().unwrap().rsplit('/').next().unwrap().to_string()
+}
+
+async fn listed(r: &axum::Router, cookie: &str, filter: &[(&str, &str)]) -> Vec<String> {
+    let mut form = vec![("filter[offset]", "0"), ("filter[limit]", "10")];
+    form.extend_from_slice(filter);
+    let (status, list) = call_form(r, "/api/scans/tasks", &form, cookie).await;
+    assert_eq!(status, StatusCode::OK, "{list}");
+    list["tasks"].as_array().unwrap().iter().map(|t| t["task_id"].as_str().unwrap().to_string()).collect()
+}
+
+/// Earlier uploads page through every file and show their risks; the task list filters by scan
+/// item, file type and task id, and shows what each task scans.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn earlier_uploads_page_and_tasks_filter_by_item_type_and_id() {
+    // More list calls than HSS allows (5 a minute): both limits are off, the tracker quick.
+    let fast =
+        ["--hss-calls-per-minute", "0", "--tracker-spacing-ms", "100", "--tracker-min-interval-ms", "100"];
+    let p = portal(&fast).await;
+    p.emulator().set_rate_limit(None);
+    p.emulator().set_task_timing(emulator::timing::TaskTiming::AfterReads(1));
+    let cookie = sign_in(&p.built.router).await;
+    let r = &p.built.router;
+    let pod = b"apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - image: web:1.2\n".to_vec();
+    let risky =
+        b"apiVersion: v1\nkind: Pod\nspec:\n  hostNetwork: true\n  containers:\n  - image: web:latest\n"
+            .to_vec();
+    let names: Vec<String> = (1..=12).map(|i| format!("pod-{i:02}.yaml")).collect();
+    for chunk in names.chunks(10) {
+        let files: Vec<(&str, &[u8])> = chunk
+            .iter()
+            .map(|n| (n.as_str(), if n == "pod-12.yaml" { &risky[..] } else { &pod[..] }))
+            .collect();
+        let a = send(r, post_upload("k8s_yaml", &files, Some(&cookie))).await;
+        assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    }
+    let page = |offset: &'static str, source: &'static str| {
+        let cookie = cookie.clone();
+        async move {
+            let form = [("file_type", "k8s_yaml"), ("offset", offset), ("source", source)];
+            let (status, page) = call_form(r, "/api/scans/iac_files", &form, &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            page
+        }
+    };
+    let (first, second) = (page("0", "manual_scan").await, page("10", "manual_scan").await);
+    assert_eq!((first["total"].as_i64(), first["files"].as_array().unwrap().len()), (Some(12), 10));
+    let rest = second["files"].as_array().unwrap();
+    assert_eq!(rest.len(), 2, "the second page holds the rest");
+    let flagged: Vec<_> =
+        first["files"].as_array().unwrap().iter().chain(rest).filter(|f| f["risky"] == true).collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(
+        (flagged[0]["file_name"].as_str(), flagged[0]["risk_num"].as_i64()),
+        (Some("pod-12.yaml"), Some(2))
+    );
+    assert_eq!(page("0", "cicd_scan").await["total"], 0, "none came from CI/CD");
+
+    let file_id = flagged[0]["file_id"].as_str().unwrap();
+    let iac = started(
+        r,
+        &cookie,
+        "/api/scans/start_iac_scan",
+        json!({"file_type": "k8s_yaml", "file_ids": [file_id]}),
+    )
+    .await;
+    let cluster = started(
+        r,
+        &cookie,
+        "/api/scans/start_cluster_scan",
+        json!({"scan_types": ["cluster_vul", "benchmark"], "cluster_ids": healthy_clusters(&p, 1), "confirmed": true}),
+    )
+    .await;
+    let clusters = [("filter[task_type]", "cluster_scan")];
+    assert!(listed(r, &cookie, &[clusters[0], ("filter[scan_type]", "benchmark")]).await.contains(&cluster));
+    assert!(!listed(r, &cookie, &[clusters[0], ("filter[scan_type]", "risk_assessment")])
+        .await
+        .contains(&cluster));
+    assert_eq!(
+        listed(r, &cookie, &[clusters[0], ("filter[task_id]", &cluster)]).await,
+        vec![cluster.clone()]
+    );
+    let iacs = ("filter[task_type]", "iac_scan");
+    assert_eq!(listed(r, &cookie, &[iacs, ("filter[file_type]", "k8s_yaml")]).await, vec![iac.clone()]);
+    assert!(listed(r, &cookie, &[iacs, ("filter[file_type]", "dockerfile")]).await.is_empty());
+
+    // The list page shows each task's id and what it scans.
+    let a = send(r, get("/scans?task_type=cluster_scan", Some(&cookie))).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.body.contains(&cluster) && a.body.contains("Compliance benchmark"), "{}", a.body);
 }

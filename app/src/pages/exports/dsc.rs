@@ -1,7 +1,10 @@
 //! The DSC classification-result export: pick the scan job, then its security levels and the
-//! bucket for the file from what the cloud offers; preview the first results before exporting.
+//! bucket for the file from what the cloud offers (none chosen for the user); preview the first
+//! results before exporting, told which filters the preview cannot apply. Examples are masked
+//! unless the user says otherwise.
 
 use cloud::model::dsc::AssetType;
+use cloud::model::hss::SortDir;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +18,7 @@ use crate::error::AppError;
 use crate::i18n::{t, tf, Key};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 struct Draft {
     job_id: String,
     levels: Vec<String>,
@@ -25,8 +29,10 @@ struct Draft {
     database_name: String,
     table_name: String,
     filter_bucket_name: String,
-    mask: bool,
+    /// Masked is the default (`false` here), so a draft from before the choice existed masks.
+    unmasked: bool,
     start_time: String,
+    sort: Option<SortDir>,
 }
 
 impl Draft {
@@ -41,12 +47,25 @@ impl Draft {
             database_name: optional(&self.database_name),
             table_name: optional(&self.table_name),
             filter_bucket_name: optional(&self.filter_bucket_name),
-            mask: self.mask,
+            mask: !self.unmasked,
             start_time: local_time("start_time", &self.start_time)?,
+            sort: self.sort,
         }
         .normalised();
         input.validate()?;
         Ok(input)
+    }
+
+    /// The set filters the result list, and so the preview, cannot apply.
+    fn beyond_preview(&self) -> Vec<&'static str> {
+        let set = [
+            (!self.database_name.trim().is_empty(), Key::FieldDatabase),
+            (!self.table_name.trim().is_empty(), Key::FieldTable),
+            (!self.filter_bucket_name.trim().is_empty(), Key::FieldScannedBucket),
+            (!self.start_time.is_empty(), Key::FieldResultsSince),
+            (self.sort.is_some(), Key::FieldSort),
+        ];
+        set.into_iter().filter(|(on, _)| *on).map(|(_, key)| t(key)).collect()
     }
 }
 
@@ -67,13 +86,14 @@ pub fn DscForm(started: Started) -> impl IntoView {
             }
         },
     );
-    // A new job's levels differ: forget levels chosen for another job; offer the first bucket.
+    // A new job's levels differ: forget levels chosen for another job, and a bucket the cloud
+    // no longer offers. No bucket is chosen for the user.
     Effect::new(move |_| {
         if let Some(Ok(Some(c))) = choices.get() {
             draft.update(|d| {
                 d.levels.retain(|l| c.levels.iter().any(|x| &x.security_level_id == l));
-                if d.bucket_name.is_empty() || !c.buckets.contains(&d.bucket_name) {
-                    d.bucket_name = c.buckets.first().cloned().unwrap_or_default();
+                if !c.buckets.contains(&d.bucket_name) {
+                    d.bucket_name.clear();
                 }
             });
         }
@@ -104,7 +124,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                         <option value="">{t(Key::ChooseJob)}</option>
                         <Suspense>
                             {move || jobs.get().and_then(Result::ok).map(|list| list.into_iter().map(|j| {
-                                let status = j.status.map(|s| s.as_str()).unwrap_or_default();
+                                let status = j.status.as_ref().map(|s| s.as_str().to_string()).unwrap_or_default();
                                 view! { <option value=j.id.clone()>{format!("{} ({status})", j.name)}</option> }
                             }).collect_view())}
                         </Suspense>
@@ -140,6 +160,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
                                 <label for="d-bucket">{t(Key::TargetBucket)}</label>
                                 <select id="d-bucket" prop:value=move || draft.with(|d| d.bucket_name.clone())
                                     on:change=move |e| draft.update(|d| d.bucket_name = event_target_value(&e))>
+                                    <option value="">{t(Key::NoTargetBucket)}</option>
                                     {c.buckets.into_iter().map(|b| view! { <option value=b.clone()>{b.clone()}</option> }).collect_view()}
                                 </select>
                                 <p class="help">{t(Key::TargetBucketHelp)}</p>
@@ -163,12 +184,21 @@ pub fn DscForm(started: Started) -> impl IntoView {
                         label=t(Key::FieldScannedBucket) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.start_time field="start_time" id="d-start-time"
                         label=t(Key::FieldResultsSince) kind="datetime-local" errors/>
+                    <SelectField draft lens=|d: &mut Draft| &mut d.sort field="sort" id="d-sort" label=t(Key::FieldSort) errors/>
                 </div>
-                <label class="inline-choice">
-                    <input type="checkbox" id="d-mask" prop:checked=move || draft.with(|d| d.mask)
-                        on:change=move |e| draft.update(|d| d.mask = event_target_checked(&e))/>
-                    {t(Key::MaskExport)}
-                </label>
+                <fieldset class="choices">
+                    <legend>{t(Key::MaskChoice)}</legend>
+                    <label class="inline-choice">
+                        <input type="radio" name="d-mask" id="d-masked" prop:checked=move || draft.with(|d| !d.unmasked)
+                            on:change=move |_| draft.update(|d| d.unmasked = false)/>
+                        {t(Key::MaskedDefault)}
+                    </label>
+                    <label class="inline-choice">
+                        <input type="radio" name="d-mask" id="d-unmasked" prop:checked=move || draft.with(|d| d.unmasked)
+                            on:change=move |_| draft.update(|d| d.unmasked = true)/>
+                        {t(Key::NotMasked)}
+                    </label>
+                </fieldset>
             </fieldset> }.into_any()}
             <div class="toolbar">
                 <button type="button" class="inline" disabled=move || preview.pending().get()
@@ -182,6 +212,12 @@ pub fn DscForm(started: Started) -> impl IntoView {
             {move || preview.value().get().and_then(Result::ok).map(|p| view! {
                 <section class="panel" aria-label=t(Key::Preview)>
                     <p data-testid="preview-total">{tf(Key::ResultsMatch, &[("n", &p.total)])}</p>
+                    {move || {
+                        let ignored = draft.with(Draft::beyond_preview);
+                        (!ignored.is_empty()).then(|| view! {
+                            <p class="notice" role="note">{tf(Key::PreviewIgnores, &[("fields", &ignored.join(", "))])}</p>
+                        })
+                    }}
                     <table class="data">
                         <thead><tr><th>{t(Key::ColAsset)}</th><th>{t(Key::ColObject)}</th><th>{t(Key::ColLevel)}</th><th>{t(Key::ColRules)}</th></tr></thead>
                         <tbody>

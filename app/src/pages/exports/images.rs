@@ -27,6 +27,7 @@ struct Draft {
     scan_status: Option<ImageScanStatus>,
     image_name: String,
     image_version: String,
+    image_size: String,
     has_container: Option<bool>,
     update_start: String,
     update_end: String,
@@ -46,6 +47,7 @@ impl Default for Draft {
             scan_status: None,
             image_name: String::new(),
             image_version: String::new(),
+            image_size: String::new(),
             has_container: None,
             update_start: String::new(),
             update_end: String::new(),
@@ -72,6 +74,7 @@ impl Draft {
             scan_status: self.scan_status,
             image_name: optional(&self.image_name),
             image_version: optional(&self.image_version),
+            image_size: number("image_size", &self.image_size)?,
             has_container: self.has_container,
             update_start: local_time("latest_update_time", &self.update_start)?,
             update_end: local_time("latest_update_time", &self.update_end)?,
@@ -149,6 +152,8 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                         label=t(Key::SearchName) errors maxlength=255/>
                     <TextField draft lens=|d: &mut Draft| &mut d.image_version field="image_version" id="i-image-version"
                         label=t(Key::FieldImageVersion) errors maxlength=64/>
+                    <TextField draft lens=|d: &mut Draft| &mut d.image_size field="image_size" id="i-image-size"
+                        label=t(Key::FieldImageSize) kind="number" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.update_start field="latest_update_time" id="i-update-start"
                         label=t(Key::FieldUpdatedFrom) kind="datetime-local" errors/>
                     <TextField draft lens=|d: &mut Draft| &mut d.update_end field="latest_update_time_end" id="i-update-end"

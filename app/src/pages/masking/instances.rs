@@ -35,7 +35,7 @@ pub fn InstancesPage() -> impl IntoView {
                                     view! {
                                         <tr class:inactive=!i.active>
                                             <td>{name}</td>
-                                            <td><span class="badge">{i.status.map_or("UNKNOWN", |s| s.as_str())}</span></td>
+                                            <td><span class="badge">{i.status.as_ref().map_or("UNKNOWN".to_string(), |s| s.as_str().to_string())}</span></td>
                                             <td>{i.specification}</td>
                                             <td>{i.zone}</td>
                                         </tr>

@@ -10,7 +10,7 @@ use crate::api::masking::DeleteMaskRule;
 use crate::components::form::confirm;
 use crate::components::pager::Pager;
 use crate::dto::masking::RulesPage;
-use crate::i18n::{t, tf, Key, Label};
+use crate::i18n::{t, tf, Key, SeenLabel};
 
 #[component]
 pub fn RuleTable(

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use cloud::model::hss::{ClusterResult, FileResult, ItemStatus, ScanType, TaskStatus, TaskType};
+use cloud::model::Seen;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -17,13 +18,13 @@ use crate::components::follow::keep_following;
 use crate::components::form::{FieldError, FormErrors, FormKey};
 use crate::components::time::show_time;
 use crate::dto::scans::{counters, RetryInput, TaskDetail};
-use crate::i18n::{t, tf, Key, Label};
+use crate::i18n::{t, tf, Key, Label, SeenLabel};
 
 /// Seconds between two looks while the task runs.
 const REFRESH_SECS: u64 = 5;
 
-fn item_class(status: ItemStatus) -> &'static str {
-    if status == ItemStatus::Failed {
+fn item_class(status: &Seen<ItemStatus>) -> &'static str {
+    if *status == ItemStatus::Failed {
         "badge failed"
     } else {
         "badge"
@@ -79,7 +80,7 @@ pub fn ScanTaskPage() -> impl IntoView {
                     view! {
                         <h1>{title(&task)}</h1>
                         <p class="lead">{task.task_type.label()} " · "
-                            <span class="badge" data-testid="task-status" data-status=task.task_status.as_str()>{task.task_status.label()}</span></p>
+                            <span class="badge" data-testid="task-status" data-status=task.task_status.as_str().to_string()>{task.task_status.label()}</span></p>
                         {move || notice.get().map(|n| view! { <p class="notice" role="status">{n}</p> })}
                         <section class="panel" aria-label=t(Key::Progress)>
                             <progress max=(c.scanning + c.succeeded + c.failed).max(1) value=c.succeeded + c.failed></progress>
@@ -121,12 +122,12 @@ fn ClusterResultRow(r: ClusterResult, chosen: RwSignal<BTreeSet<String>>) -> imp
         }
     });
     view! {
-        <tr data-resource-id=id data-status=r.scan_status.as_str()>
+        <tr data-resource-id=id data-status=r.scan_status.as_str().to_string()>
             <td>{checkbox}</td>
             <td>{r.cluster_name.clone()} " " <span class="muted small">{r.cluster_type.clone()}</span></td>
-            <td><span class=item_class(r.scan_status)>{r.scan_status.label()}</span></td>
+            <td><span class=item_class(&r.scan_status)>{r.scan_status.label()}</span></td>
             <td><ul class="items">{r.scan_detail_list.into_iter().map(|i| view! {
-                <li data-status=i.status.as_str()>{i.scan_type.label()} ": " {i.status.label()}
+                <li data-status=i.status.as_str().to_string()>{i.scan_type.label()} ": " {i.status.label()}
                     {(!i.failed_reason.is_empty()).then(|| view! { <span class="status-detail">" — " {i.failed_reason.clone()}</span> })}</li>
             }).collect_view()}</ul></td>
         </tr>
@@ -137,9 +138,9 @@ fn ClusterResultRow(r: ClusterResult, chosen: RwSignal<BTreeSet<String>>) -> imp
 #[component]
 fn FileResultRow(f: FileResult) -> impl IntoView {
     view! {
-        <tr data-resource-id=f.file_id.clone() data-status=f.scan_status.as_str()>
-            <td>{f.file_name.clone()} " " <span class="muted small">{f.file_type.map(Label::label)}</span></td>
-            <td><span class=item_class(f.scan_status)>{f.scan_status.label()}</span>
+        <tr data-resource-id=f.file_id.clone() data-status=f.scan_status.as_str().to_string()>
+            <td>{f.file_name.clone()} " " <span class="muted small">{f.file_type.as_ref().map(SeenLabel::label)}</span></td>
+            <td><span class=item_class(&f.scan_status)>{f.scan_status.label()}</span>
                 {(!f.failed_reason.is_empty()).then(|| view! { <p class="small status-detail">{f.failed_reason.clone()}</p> })}</td>
             <td></td>
         </tr>

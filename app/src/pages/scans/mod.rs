@@ -6,7 +6,7 @@ mod files;
 pub mod new_cluster;
 pub mod new_iac;
 
-use cloud::model::hss::{SortDir, Task, TaskStatus, TaskType, TriggerType};
+use cloud::model::hss::{IacFileType, ScanType, SortDir, Task, TaskStatus, TaskType, TriggerType};
 use cloud::model::WireEnum;
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -18,7 +18,7 @@ use crate::components::pager::Pager;
 use crate::components::time::{elapsed, input_time, local_time, show_time};
 use crate::components::url::href;
 use crate::dto::scans::{counters, TaskFilter, TASK_PAGE_SIZES};
-use crate::i18n::{t, tf, Key, Label};
+use crate::i18n::{t, tf, Key, Label, SeenLabel};
 
 /// A task's progress as "2 scanning · 5 done · 1 failed".
 pub fn progress(task: &Task) -> String {
@@ -103,6 +103,13 @@ pub fn ScansPage() -> impl IntoView {
         <form class="filters" on:submit=apply aria-label=t(Key::Filters)>
             {select::<TaskStatus>(draft, "s-status", Key::ColStatus, |f| f.task_status, |f, v| f.task_status = v)}
             {select::<TriggerType>(draft, "s-trigger", Key::Trigger, |f| f.trigger_type, |f, v| f.trigger_type = v)}
+            {move || match filter.get().task_type() {
+                TaskType::ClusterScan => select::<ScanType>(draft, "s-item", Key::ScanItem, |f| f.scan_type, |f, v| f.scan_type = v).into_any(),
+                TaskType::IacScan => select::<IacFileType>(draft, "s-file-type", Key::FileType, |f| f.file_type, |f, v| f.file_type = v).into_any(),
+            }}
+            <div><label for="s-id">{t(Key::TaskId)}</label>
+                <input id="s-id" maxlength=64 class="mono" prop:value=move || draft.with(|d| d.task_id.clone().unwrap_or_default())
+                    on:input=move |e| draft.update(|d| d.task_id = Some(event_target_value(&e)).filter(|s| !s.is_empty()))/></div>
             <div><label for="s-name">{t(Key::TaskName)}</label>
                 <input id="s-name" maxlength=255 prop:value=move || draft.with(|d| d.task_name.clone().unwrap_or_default())
                     on:input=move |e| draft.update(|d| d.task_name = Some(event_target_value(&e)).filter(|s| !s.is_empty()))/></div>
@@ -131,7 +138,7 @@ pub fn ScansPage() -> impl IntoView {
                             <dd>{if p.stats.last_task_start_time > 0 { show_time(p.stats.last_task_start_time) } else { "–".into() }}</dd>
                         </dl>
                         <table class="data tasks" aria-label=t(Key::Tasks)>
-                            <thead><tr><th>{t(Key::TaskName)}</th><th>{t(Key::Trigger)}</th><th>{t(Key::ColStatus)}</th>
+                            <thead><tr><th>{t(Key::TaskName)}</th><th>{t(Key::ScanItems)}</th><th>{t(Key::Trigger)}</th><th>{t(Key::ColStatus)}</th>
                                 <th>{t(Key::ColStarted)}</th><th>{t(Key::Progress)}</th></tr></thead>
                             <tbody>
                                 {p.tasks.into_iter().map(|task| view! { <TaskListRow task/> }).collect_view()}
@@ -146,6 +153,16 @@ pub fn ScansPage() -> impl IntoView {
     }
 }
 
+/// What a task scans: its scan items (cluster scans) or its file type (IaC scans), as the cloud
+/// names them when the portal does not know the value.
+fn items(task: &Task) -> String {
+    match (&task.cluster_scan_info, &task.iac_scan_info) {
+        (Some(c), _) => c.scan_type_list.iter().map(SeenLabel::label).collect::<Vec<_>>().join(", "),
+        (None, Some(i)) => i.file_type.as_ref().map(SeenLabel::label).unwrap_or_default(),
+        (None, None) => String::new(),
+    }
+}
+
 #[component]
 fn TaskListRow(task: Task) -> impl IntoView {
     let href = format!("/scans/{}/{}", task.task_type, task.task_id);
@@ -153,9 +170,10 @@ fn TaskListRow(task: Task) -> impl IntoView {
         (task.end_time > task.start_time).then(|| format!(" · {}", elapsed(task.end_time - task.start_time)));
     let name = title(&task);
     view! {
-        <tr data-task-id=task.task_id.clone() data-status=task.task_status.as_str()>
-            <td><A href=href>{name}</A></td>
-            <td>{task.trigger_type.map(Label::label)}</td>
+        <tr data-task-id=task.task_id.clone() data-status=task.task_status.as_str().to_string()>
+            <td><A href=href>{name}</A><br/><span class="mono small muted">{task.task_id.clone()}</span></td>
+            <td class="small">{items(&task)}</td>
+            <td>{task.trigger_type.as_ref().map(SeenLabel::label)}</td>
             <td><span class="badge">{task.task_status.label()}</span></td>
             <td class="small">{if task.start_time > 0 { show_time(task.start_time) } else { String::new() }}</td>
             <td class="small">{progress(&task)}{time_left(&task)}{took}</td>

@@ -12,7 +12,9 @@ use crate::api::scans::{scan_clusters, StartClusterScan};
 use crate::components::error_box::ErrorBox;
 use crate::components::form::{keep_draft, passes, FieldError, FormErrors, FormKey};
 use crate::components::picker::{Pick, Picker, PickerQuery};
-use crate::dto::scans::{ClusterRow, ClusterScanInput, Unscannable, CLUSTER_PAGE_SIZE, CREATED_RESOURCES};
+use crate::dto::scans::{
+    agent_text, ClusterRow, ClusterScanInput, Unscannable, CLUSTER_PAGE_SIZE, CREATED_RESOURCES,
+};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key, Label};
 
@@ -158,6 +160,7 @@ fn row(r: ClusterRow, checkbox: AnyView) -> AnyView {
     let failures = c.agent_install_failed_num;
     let class = if r.unscannable.is_some() { "inactive" } else { "" };
     let why = r.unscannable.map(|u| reason(u, &c.status));
+    let agent = agent_text(&c);
     view! {
         <tr data-id=c.cluster_id.clone() data-agent-failures=failures.to_string()
             class=class>
@@ -167,7 +170,7 @@ fn row(r: ClusterRow, checkbox: AnyView) -> AnyView {
             <td>{c.status}
                 {why.map(|why| view! { <span class="small muted">" · " {t(Key::CannotScan)} ": " {why}</span> })}</td>
             <td>{format!("{}/{}", c.active_nodes_number, c.total_nodes_number)}</td>
-            <td>{if failures > 0 { tf(Key::AgentFailures, &[("n", &failures)]) } else { t(Key::AgentsOk).to_string() }}</td>
+            <td>{agent}</td>
         </tr>
     }
     .into_any()

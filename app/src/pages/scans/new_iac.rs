@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use cloud::model::hss::{IacFileType, MAX_FILES, MAX_FILE_BYTES};
+use cloud::model::hss::{IacFileType, IacScanSource, MAX_FILES, MAX_FILE_BYTES};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
@@ -12,8 +12,9 @@ use super::files::{upload_form, Picked};
 use crate::api::scans::{iac_files, start_iac_scan, upload_iac_files};
 use crate::components::error_box::ErrorBox;
 use crate::components::form::{FieldError, FormErrors, FormKey};
+use crate::components::pager::Pager;
 use crate::components::time::show_time;
-use crate::dto::scans::{check_files, IacScanInput};
+use crate::dto::scans::{check_files, IacScanInput, FILE_PAGE_SIZE};
 use crate::error::AppError;
 use crate::i18n::{t, tf, Key, Label};
 
@@ -103,7 +104,10 @@ pub fn NewIacScanPage() -> impl IntoView {
         });
     };
     // Fetched in the browser only: the list is not part of the server-rendered page.
-    let uploaded_before = LocalResource::new(move || iac_files(file_type.get(), 0));
+    // Pages through every earlier file, by hand or from CI/CD; ticks survive paging.
+    let (source, files_offset) = (RwSignal::new(IacScanSource::ManualScan), RwSignal::new(0u32));
+    let uploaded_before =
+        LocalResource::new(move || iac_files(file_type.get(), files_offset.get(), Some(source.get())));
     view! {
         <h1>{t(Key::NewIacScan)}</h1>
         {move || general.get().map(|error| view! { <ErrorBox error/> })}
@@ -115,6 +119,7 @@ pub fn NewIacScanPage() -> impl IntoView {
                         if let Ok(kind) = event_target_value(&e).parse() {
                             file_type.set(kind);
                             earlier.set(BTreeMap::new());
+                            files_offset.set(0);
                         }
                     }>
                     {IacFileType::ALL.iter().map(|v| view! { <option value=v.as_str()>{v.label()}</option> }).collect_view()}
@@ -162,6 +167,13 @@ pub fn NewIacScanPage() -> impl IntoView {
             </fieldset> }.into_any()}
             {view! { <fieldset>
                 <legend>{t(Key::UploadedBefore)}</legend>
+                <div class="field">
+                    <label for="iac-source">{t(Key::FileSource)}</label>
+                    <select id="iac-source" prop:value=move || source.get().as_str()
+                        on:change=move |e| if let Ok(s) = event_target_value(&e).parse() { source.set(s); files_offset.set(0); }>
+                        {IacScanSource::ALL.iter().map(|v| view! { <option value=v.as_str()>{v.label()}</option> }).collect_view()}
+                    </select>
+                </div>
                 // No Suspense here: the list is rendered in the browser only (a local resource),
                 // so there is nothing to hydrate.
                 {move || match uploaded_before.get() {
@@ -178,8 +190,15 @@ pub fn NewIacScanPage() -> impl IntoView {
                                         on:change=move |e| { let on = event_target_checked(&e); let (id, n) = (id2.clone(), name.clone());
                                             earlier.update(|m| { if on { m.insert(id, n); } else { m.remove(&id); } }); }/>
                                     {f.file_name.clone()} <span class="muted small">{show_time(f.upload_file_time)}</span>
+                                    " " {if f.risky {
+                                        view! { <span class="badge failed">{tf(Key::FileRisky, &[("n", &f.risk_num)])}</span> }.into_any()
+                                    } else {
+                                        view! { <span class="muted small">{t(Key::FileNoRisk)}</span> }.into_any()
+                                    }}
                                 </label> }
                             }).collect_view()}
+                            <Pager offset=files_offset.get_untracked().into() limit=FILE_PAGE_SIZE.into() total=page.total.max(0) as u64
+                                on_page=Callback::new(move |o: u64| files_offset.set(o as u32))/>
                         }.into_any(),
                     },
                 }}
