@@ -78,6 +78,7 @@ from huaweicloudsdkhss.v5 import (
     CreateTaskRequestBodyClusterScanInfo,
     HssClient,
     ListIacFilesRequest,
+    ListContainersRequest,
     ListKubernetesClusterDetailsRequest,
     ListTaskResourcesRequest,
     ListTaskResourcesRequestBody,
@@ -177,6 +178,13 @@ def checks(endpoint):
         body = CreateTaskRequestBody(task_type="cluster_scan", cluster_scan_info=CreateTaskRequestBodyClusterScanInfo(
             scan_type_list=["benchmark"], range_type="specific_cluster"))
         expect_error(lambda: hss.create_task(CreateTaskRequest(body=body)), 400, "HSS.0001")
+
+    def containers_list():
+        r = hss.list_containers(ListContainersRequest(limit=10, cluster_container=True))
+        assert r.total_num > 10 and len(r.data_list) == 10, r
+        assert all(c.cluster_name and c.container_id for c in r.data_list), r.data_list[0]
+        named = hss.list_containers(ListContainersRequest(limit=10, container_name=r.data_list[0].container_name))
+        assert named.total_num >= 1 and all(r.data_list[0].container_name in c.container_name for c in named.data_list)
 
     def iac_files_list():
         r = hss.list_iac_files(ListIacFilesRequest(offset=0, limit=10, scan_type="manual_scan"))
@@ -355,6 +363,7 @@ def checks(endpoint):
         cluster_scan_create_list_resources_retry,
         cluster_scan_without_clusters_is_refused,
         iac_files_list,
+        containers_list,
         container_export_and_download,
         local_vulnerability_export_and_download,
         container_export_without_headers_is_refused,

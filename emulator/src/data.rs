@@ -47,7 +47,8 @@ impl DataSize {
         match self {
             Self::Small => 8,
             Self::Default | Self::Hostile => 36,
-            Self::Large => 400,
+            // An account the local-image picker must page through on the cloud's side.
+            Self::Large => 20_000,
         }
     }
 }

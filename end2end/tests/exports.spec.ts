@@ -61,6 +61,10 @@ test("container export with chosen, renamed and reordered columns", async ({ pag
 
   await page.getByLabel("Rows at most (export_size)").fill("7");
   await page.getByLabel("Container status").selectOption("Running");
+  // The preview counts what the container list's filters match and names those it cannot apply.
+  await page.getByRole("button", { name: "Preview" }).click();
+  await expect(page.getByTestId("container-preview-total")).toContainText("containers match");
+  await expect(page.getByRole("note")).toContainText("cannot apply Container status");
   await page.getByRole("button", { name: "Start export" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Export started" })).toBeVisible();
 

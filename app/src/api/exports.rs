@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use super::codec::{Answer, Json};
 use crate::dto::exports::{
-    ClusterName, Column, ContainerExportInput, DscExportInput, DscJobChoices, DscPreviewPage, ImagePage,
-    LocalVulExportInput,
+    ClusterName, Column, ContainerExportInput, ContainerPreviewPage, DscExportInput, DscJobChoices,
+    DscPreviewPage, ImagePage, LocalVulExportInput,
 };
 use crate::dto::tasks::Created;
 use crate::error::AppError;
@@ -25,15 +25,20 @@ pub async fn container_columns() -> Result<Vec<Column>, AppError> {
     crate::ssr::exports::container_columns().await
 }
 
-/// A page of the local images, searched by name and version (`refresh` skips the cached list).
+/// A page of the local images, searched by name and version and narrowed by the export form's
+/// scan status (`unscan`, `success`, `scanning`, `failed`, `waiting`) and container use, all in
+/// the cloud (`refresh` skips the cached chunk).
 #[server(endpoint = "exports/local_images", output = Answer)]
 pub async fn local_images(
     offset: u32,
     #[server(default)] name: Option<String>,
     #[server(default)] version: Option<String>,
+    #[server(default)] scan_status: Option<String>,
+    #[server(default)] has_container: Option<bool>,
     #[server(default)] refresh: bool,
 ) -> Result<ImagePage, AppError> {
-    crate::ssr::exports::local_images(offset, name, version, refresh).await
+    let narrow = crate::dto::exports::ImageNarrowing { scan_status, has_container };
+    crate::ssr::exports::local_images(offset, name, version, narrow, refresh).await
 }
 
 #[server(endpoint = "exports/dsc_jobs", output = Answer)]
@@ -48,6 +53,13 @@ pub async fn dsc_choices(job_id: String) -> Result<DscJobChoices, AppError> {
 }
 
 /// The first results the DSC export would hold.
+/// How many containers the export's filters match, and the first rows (the container list's
+/// filters only; the form says which others the export adds).
+#[server(endpoint = "exports/container_preview", input = Json, output = Answer)]
+pub async fn container_preview(input: ContainerExportInput) -> Result<ContainerPreviewPage, AppError> {
+    crate::ssr::exports::container_preview(input).await
+}
+
 #[server(endpoint = "exports/dsc_preview", input = Json, output = Answer)]
 pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppError> {
     crate::ssr::exports::dsc_preview(input).await

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use serde::{de::DeserializeOwned, Serialize};
 
 use crate::error::AppError;
-use crate::i18n::{t, Key, Label};
+use crate::i18n::{t, tf, Key, Label};
 
 /// The last error of a form; a field shows it when it names that field.
 pub type FormErrors = RwSignal<Option<AppError>>;
@@ -142,6 +142,17 @@ where
     let value = Signal::derive(move || draft.with(|d| read(d, lens).map_or("", E::as_str)));
     let on_change = Callback::new(move |v: String| draft.update(|d| *lens(d) = E::from_wire(&v)));
     choice(id, label, field, errors, options, value, on_change)
+}
+
+/// Under a preview: the set filters its list cannot apply (the export applies them).
+#[component]
+pub fn BeyondPreview(ignored: Signal<Vec<&'static str>>) -> impl IntoView {
+    move || {
+        let ignored = ignored.get();
+        (!ignored.is_empty()).then(|| {
+            view! { <p class="notice" role="note">{tf(Key::PreviewIgnores, &[("fields", &ignored.join(", "))])}</p> }
+        })
+    }
 }
 
 /// A labelled any / yes / no select.

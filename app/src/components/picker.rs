@@ -27,6 +27,8 @@ pub struct Pick {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PickerQuery {
     pub terms: Vec<String>,
+    /// What the form around the picker narrows it by (its own encoding).
+    pub narrow: Vec<String>,
     pub offset: u64,
     pub refresh: bool,
 }
@@ -50,6 +52,9 @@ pub fn Picker<R, F, Fut>(
     on_change: Callback<(String, Option<String>)>,
     /// "{n} … chosen".
     chosen_label: Key,
+    /// The form's filters that narrow the list too; a change starts again at the first page.
+    #[prop(optional)]
+    narrow: Option<Signal<Vec<String>>>,
 ) -> impl IntoView
 where
     R: Clone + Serialize + DeserializeOwned + Send + Sync + 'static,
@@ -59,7 +64,10 @@ where
     let terms: Vec<RwSignal<String>> = searches.iter().map(|_| RwSignal::new(String::new())).collect();
     let applied =
         RwSignal::new(PickerQuery { terms: vec![String::new(); searches.len()], ..Default::default() });
-    let page = Resource::new(move || applied.get(), fetch);
+    // A memo: the form changes for other reasons (ticking a row), which must not move the page.
+    let narrowed = Memo::new(move |_| narrow.map(|n| n.get()).unwrap_or_default());
+    Effect::watch(move || narrowed.get(), move |_, _, _| applied.update(|a| a.offset = 0), false);
+    let page = Resource::new(move || PickerQuery { narrow: narrowed.get(), ..applied.get() }, fetch);
     let search = {
         let terms = terms.clone();
         move |refresh: bool| {
@@ -67,6 +75,7 @@ where
                 terms: terms.iter().map(|s| s.get_untracked()).collect(),
                 offset: 0,
                 refresh,
+                narrow: Vec::new(),
             })
         }
     };

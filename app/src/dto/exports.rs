@@ -127,6 +127,29 @@ const LOCAL_VUL_FIELDS: &[(&str, &str)] = &[
     ("start_latest_scan_time", "latest_scan_time"),
 ];
 
+/// The image picker narrowed by the export form's own filters, so it lists what "all matching"
+/// would export (as far as the image list takes them).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ImageNarrowing {
+    pub scan_status: Option<String>,
+    pub has_container: Option<bool>,
+}
+
+impl ImageNarrowing {
+    /// The export's scan status in the image list's words, when the list has it.
+    pub fn of(scan_status: Option<ImageScanStatus>, has_container: Option<bool>) -> Self {
+        let scan_status = scan_status.and_then(|s| match s {
+            ImageScanStatus::Unscan => Some("unscan"),
+            ImageScanStatus::Success => Some("success"),
+            ImageScanStatus::Scanning => Some("scanning"),
+            ImageScanStatus::Failed => Some("failed"),
+            ImageScanStatus::WaitingForScan => Some("waiting"),
+            _ => None,
+        });
+        Self { scan_status: scan_status.map(str::to_string), has_container }
+    }
+}
+
 /// The local-image vulnerability export (§2.2).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -308,6 +331,14 @@ pub struct PreviewRow {
     pub object_full_path: String,
     pub security_level_name: String,
     pub rules: String,
+}
+
+/// What the container list (ListContainers) says the export's filters match: the count and the
+/// first rows. The list takes only the name, pod, image and cluster-membership filters.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContainerPreviewPage {
+    pub total: i64,
+    pub rows: Vec<cloud::model::hss::ContainerInfo>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

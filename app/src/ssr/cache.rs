@@ -228,6 +228,37 @@ pub fn page_of<'a, T, R>(
 
 /// The user's clusters with their agents' state. One copy serves both the container export's
 /// cluster names and the scan picker, so opening both costs the cloud one walk of the list.
+/// Pickers read a cloud list a chunk at a time (HSS's largest page, 200 rows), keyed by the
+/// search and the chunk, and show a view of it: one call serves 20 views of 10, whatever the
+/// account's size, so HSS's 5 calls a minute page through 1,000 rows a minute.
+pub const CHUNK: u32 = 200;
+
+/// The chunk holding `offset` (fetched from its first row, `CHUNK` rows), and where in it the
+/// view starts.
+pub fn chunk_of(offset: u32) -> (i64, usize) {
+    (i64::from(offset / CHUNK * CHUNK), (offset % CHUNK) as usize)
+}
+
+/// The cached chunk for `search` (any serialisable description of the query) at `offset`, or
+/// `fetch`ed: its rows and the cloud's total.
+pub async fn chunk<T, S, F>(
+    cache: &ListCache,
+    key: CacheKey,
+    search: &S,
+    offset: u32,
+    refresh: bool,
+    fetch: F,
+) -> Result<Arc<(Vec<T>, i64)>, AppError>
+where
+    T: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Serialize,
+    F: Future<Output = Result<(Vec<T>, i64), CloudError>>,
+{
+    // JSON, so no search can pass for another.
+    let variant = serde_json::to_string(&(search, offset / CHUNK)).unwrap_or_default();
+    cache.get(key.with(variant), refresh, fetch).await.map_err(from_cloud)
+}
+
 pub async fn clusters(
     portal: &Portal,
     owner: &Owner,

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use cloud::dsc::{ExportStatus, ScanJob};
-use cloud::hss::{Download, ExportTaskStatus, LocalImage, LocalImageQuery};
+use cloud::hss::{ContainerQuery, Download, ExportTaskStatus, LocalImageQuery};
 use cloud::{Caller, CloudError};
 
-use super::cache::{all_pages, clusters, page_of, CacheKey};
+use super::cache::{all_pages, chunk, chunk_of, clusters, CacheKey, CHUNK};
 use super::identity::Owner;
 use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
@@ -54,30 +54,39 @@ pub async fn local_images(
     offset: u32,
     name: Option<String>,
     version: Option<String>,
+    narrow: ImageNarrowing,
     refresh: bool,
 ) -> Result<ImagePage, AppError> {
-    let name = blank_to_none(name).map(|s| s.to_lowercase());
-    let version = blank_to_none(version).map(|s| s.to_lowercase());
+    // Searched by the cloud, a chunk at a time (see `cache::chunk`).
+    let (from, start) = chunk_of(offset);
+    let q = LocalImageQuery {
+        offset: from,
+        limit: CHUNK.into(),
+        image_name: blank_to_none(name),
+        image_version: blank_to_none(version),
+        scan_status: blank_to_none(narrow.scan_status),
+        has_container: narrow.has_container,
+        ..Default::default()
+    };
+    q.validate()
+        .map_err(|e| AppError::refused(e, &[("image_name", "name"), ("image_version", "version")]))?;
     let s = signed_in().await?;
     let (portal, caller) = (&s.portal, &s.caller);
-    let list: Arc<Vec<LocalImage>> = portal
-        .lists
-        .get(CacheKey::new(&s.auth.owner(), "local_images"), refresh, async {
-            all_pages(20_000, |offset| async move {
-                let q = LocalImageQuery { offset, limit: 200, ..Default::default() };
-                let page = portal.cloud.hss_list_local_images(caller, &q).await?;
-                Ok((page.data_list, page.total_num))
-            })
-            .await
-        })
-        .await
-        .map_err(from_cloud)?;
-    let matches = |i: &LocalImage| {
-        name.as_ref().is_none_or(|n| i.image_name.to_lowercase().contains(n))
-            && version.as_ref().is_none_or(|v| i.image_version.to_lowercase().contains(v))
-    };
-    let (images, total) = page_of(&list, matches, offset as usize, IMAGE_PAGE_SIZE as usize, Clone::clone);
-    Ok(ImagePage { images, total: total as i64 })
+    let search = (&q.image_name, &q.image_version, &q.scan_status, q.has_container);
+    let page = chunk(
+        &portal.lists,
+        CacheKey::new(&s.auth.owner(), "local_images"),
+        &search,
+        offset,
+        refresh,
+        async {
+            let page = portal.cloud.hss_list_local_images(caller, &q).await?;
+            Ok((page.data_list, page.total_num))
+        },
+    )
+    .await?;
+    let images = page.0.iter().skip(start).take(IMAGE_PAGE_SIZE as usize).cloned().collect();
+    Ok(ImagePage { images, total: page.1 })
 }
 
 async fn scan_jobs(portal: &Portal, owner: &Owner, caller: &Caller) -> Result<Arc<Vec<ScanJob>>, AppError> {
@@ -115,6 +124,32 @@ pub async fn dsc_choices(job_id: String) -> Result<DscJobChoices, AppError> {
         levels,
         buckets: buckets.into_iter().filter(|b| !b.is_deleted).map(|b| b.bucket_name).collect(),
     })
+}
+
+pub async fn container_preview(input: ContainerExportInput) -> Result<ContainerPreviewPage, AppError> {
+    let input = input.normalised();
+    input.validate()?;
+    let q = ContainerQuery {
+        offset: 0,
+        limit: PREVIEW_ROWS,
+        container_name: input.container_name.clone(),
+        pod_name: input.pod_name.clone(),
+        image_name: input.image_name.clone(),
+        cluster_container: input.cluster_container,
+    };
+    q.validate().map_err(|e| AppError::refused(e, &[]))?;
+    let s = signed_in().await?;
+    let (portal, caller) = (&s.portal, &s.caller);
+    // One call per distinct filter, reused for a while: previewing again costs nothing.
+    let variant = serde_json::to_string(&q).unwrap_or_default();
+    let list = portal
+        .lists
+        .get(CacheKey::new(&s.auth.owner(), "container_preview").with(variant), false, async {
+            portal.cloud.hss_list_containers(caller, &q).await
+        })
+        .await
+        .map_err(from_cloud)?;
+    Ok(ContainerPreviewPage { total: list.total_num, rows: list.data_list.clone() })
 }
 
 pub async fn dsc_preview(input: DscExportInput) -> Result<DscPreviewPage, AppError> {

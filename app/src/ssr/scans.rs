@@ -5,6 +5,7 @@
 //! HSS allows 5 calls a minute per user per API; list and detail answers are reused for a few
 //! seconds per user, so any number of open tabs costs the cloud the same.
 
+use cloud::hss::ClusterQuery;
 use cloud::hss::{
     Cluster, IacFileQuery, IacFileType, IacScanSource, TaskList, TaskQuery, TaskStatus, TaskType, UploadFile,
     UploadedFile,
@@ -13,7 +14,7 @@ use cloud::model::hss::{FileTypeFilter, ScanItemsFilter, ScanType, MAX_FILES, MA
 use cloud::{Caller, CloudError};
 
 use super::audit;
-use super::cache::{clusters, page_of, CacheKey, SNAPSHOT_TTL};
+use super::cache::{chunk, chunk_of, CacheKey, CHUNK, SNAPSHOT_TTL};
 use super::identity::Owner;
 use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
@@ -40,13 +41,25 @@ pub async fn scan_clusters(
     name: Option<String>,
     refresh: bool,
 ) -> Result<ClusterPage, AppError> {
-    let name = name.map(|n| n.trim().to_lowercase()).filter(|n| !n.is_empty());
+    let (from, start) = chunk_of(offset);
+    let q = ClusterQuery {
+        offset: from,
+        limit: CHUNK.into(),
+        cluster_name: name.map(|n| n.trim().to_string()).filter(|n| !n.is_empty()),
+        load_agent_info: true,
+    };
+    q.validate().map_err(|e| AppError::refused(e, &[("cluster_name", "name")]))?;
     let s = signed_in().await?;
-    let list = clusters(&s.portal, &s.auth.owner(), &s.caller, refresh).await?;
-    let matches = |c: &Cluster| name.as_ref().is_none_or(|n| c.cluster_name.to_lowercase().contains(n));
+    let (portal, caller) = (&s.portal, &s.caller);
+    let key = CacheKey::new(&s.auth.owner(), "cluster_page");
+    let page = chunk(&portal.lists, key, &q.cluster_name, offset, refresh, async {
+        let page = portal.cloud.hss_list_clusters(caller, &q).await?;
+        Ok((page.cluster_info_list, page.total_num))
+    })
+    .await?;
     let row = |c: &Cluster| ClusterRow { cluster: c.clone(), unscannable: Unscannable::of(c) };
-    let (clusters, total) = page_of(&list, matches, offset as usize, CLUSTER_PAGE_SIZE as usize, row);
-    Ok(ClusterPage { clusters, total: total as u32 })
+    let clusters = page.0.iter().skip(start).take(CLUSTER_PAGE_SIZE as usize).map(row).collect();
+    Ok(ClusterPage { clusters, total: page.1.max(0) as u32 })
 }
 
 pub async fn start_cluster_scan(input: ClusterScanInput, key: String) -> Result<Created, AppError> {

@@ -24,6 +24,12 @@ impl CloudClient {
         if let Some(h) = q.has_vul {
             query.push(("has_vul", h.to_string()));
         }
+        if let Some(s) = &q.scan_status {
+            query.push(("scan_status", s.clone()));
+        }
+        if let Some(h) = q.has_container {
+            query.push(("has_container", h.to_string()));
+        }
         let req = self.request(Method::GET, Service::Hss, &caller.region, &path)?.query(&query);
         let resp = self.call(Op::read(Service::Hss, "hss_list_local_images"), caller, req).await?;
         Self::json(Service::Hss, resp).await

@@ -1,6 +1,7 @@
 //! HSS v5 calls (API reference §2). The types are [`crate::model::hss`]'s, re-exported here.
 
 mod clusters;
+mod containers;
 mod export;
 mod iac;
 mod images;

@@ -672,13 +672,23 @@ pub struct LocalImageQuery {
     pub image_name: Option<String>,
     pub image_version: Option<String>,
     pub has_vul: Option<bool>,
+    /// `unscan`, `success`, `scanning`, `failed` or `waiting` (this list's own words).
+    pub scan_status: Option<String>,
+    pub has_container: Option<bool>,
 }
 
 impl LocalImageQuery {
     pub fn validate(&self) -> Result<()> {
         hss_paging(self.offset, default_limit(self.limit))?;
         opt_text("image_name", self.image_name.as_deref(), 1, 128)?;
-        opt_text("image_version", self.image_version.as_deref(), 1, 64)
+        opt_text("image_version", self.image_version.as_deref(), 1, 64)?;
+        match self.scan_status.as_deref() {
+            None | Some("unscan" | "success" | "scanning" | "failed" | "waiting") => Ok(()),
+            Some(_) => Err(CloudError::invalid(
+                "scan_status",
+                Rule::OneOf(&["unscan", "success", "scanning", "failed", "waiting"]),
+            )),
+        }
     }
 }
 
@@ -757,4 +767,57 @@ mod tests {
         assert!(e.to_string().starts_with("must be one of cce, ali"), "{e}");
         assert_eq!(SortDir::Desc.to_string(), "desc");
     }
+}
+
+// ---- Containers (ListContainers, API reference §2.15; fields from the official SDK's model) ----
+
+/// `GET /v5/{project_id}/container/kubernetes`'s filters: names HSS matches as it does, and
+/// whether the container is managed by a cluster. The container export takes more filters than
+/// this list does.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct ContainerQuery {
+    pub offset: i64,
+    /// 10–200 (`0`: the default, 10).
+    pub limit: i64,
+    pub container_name: Option<String>,
+    pub pod_name: Option<String>,
+    pub image_name: Option<String>,
+    pub cluster_container: Option<bool>,
+}
+
+impl ContainerQuery {
+    pub fn validate(&self) -> Result<()> {
+        hss_paging(self.offset, default_limit(self.limit))?;
+        opt_text("container_name", self.container_name.as_deref(), 1, 128)?;
+        opt_text("pod_name", self.pod_name.as_deref(), 1, 128)?;
+        opt_text("image_name", self.image_name.as_deref(), 1, 128)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContainerInfo {
+    pub container_id: String,
+    pub container_name: String,
+    #[serde(default)]
+    pub image_name: String,
+    #[serde(default)]
+    pub pod_name: String,
+    #[serde(default)]
+    pub cluster_name: String,
+    #[serde(default)]
+    pub cluster_type: String,
+    /// As sent (the list's values are not documented apart from the export's).
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub risky: bool,
+    #[serde(default)]
+    pub create_time: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ContainerList {
+    pub total_num: i64,
+    #[serde(default)]
+    pub data_list: Vec<ContainerInfo>,
 }

@@ -2,6 +2,7 @@
 //! body; HSS reports "not found" as 400 HSS.0011, never 404.
 
 mod clusters;
+mod containers;
 pub mod export;
 pub mod iac;
 mod images;
@@ -33,6 +34,7 @@ pub fn routes(emu: Arc<Emulator>) -> Router<Arc<Emulator>> {
         )
         .route("/v5/{project_id}/container/iac/files", get(iac::list))
         .route("/v5/{project_id}/container/export-task", post(export::containers))
+        .route("/v5/{project_id}/container/kubernetes", get(containers::list))
         .route("/v5/{project_id}/image/local-vulnerability/export", post(export::local_vulnerabilities))
         .route("/v5/{project_id}/export-task/{task_id}", get(export::status))
         .route("/v5/{project_id}/download/{file_id}", get(export::download))

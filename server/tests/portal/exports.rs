@@ -254,3 +254,114 @@ async fn history_filters_pages_and_records_failures() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(String::from_utf8_lossy(&body).contains("has no file"));
 }
+
+/// A 20,000-image account: the picker pages and searches on the cloud's side, one call per 200
+/// images, within HSS's 5 calls a minute (both the portal's limiter and the emulator's are on).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_image_picker_pages_a_20000_image_account_within_the_rate_limit() {
+    let p = portal(&[]).await;
+    p.emulator().set_data_size(emulator::data::DataSize::Large);
+    let r = &p.built.router;
+    let cookie = sign_in(r).await;
+    p.emulator().clear_requests();
+    let view = |offset: u32, name: Option<String>| {
+        let cookie = cookie.clone();
+        async move {
+            let offset = offset.to_string();
+            let mut form = vec![("offset", offset.as_str())];
+            if let Some(n) = name.as_deref() {
+                form.push(("name", n));
+            }
+            let (status, page) = call_form(r, "/api/exports/local_images", &form, &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{offset}: {page}");
+            page
+        }
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    // Twenty views of the first chunk, the middle and the last page.
+    for offset in (0..200).step_by(10).chain([10_000, 19_990]) {
+        let page = view(offset, None).await;
+        assert_eq!(page["total"], 20_000);
+        let images = page["images"].as_array().unwrap();
+        assert_eq!(images.len(), 10, "offset {offset}");
+        for i in images {
+            assert!(seen.insert(i["image_id"].as_str().unwrap().to_string()), "an image shown twice");
+        }
+    }
+    // A search by name runs in the cloud, over every image.
+    let name = p.emulator().data().images[15_000].image_name.clone();
+    let searched = view(0, Some(name.clone())).await;
+    let matching = p.emulator().data().images.iter().filter(|i| i.image_name.contains(&name)).count();
+    assert_eq!(searched["total"].as_u64(), Some(matching as u64));
+    assert!(searched["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|i| i["image_name"].as_str().unwrap().contains(&name)));
+    let calls =
+        p.emulator().requests().iter().filter(|q| q.path.ends_with("/image/local-repositories")).count();
+    assert_eq!(calls, 4, "one call per chunk: the first, the middle, the last and the search");
+}
+
+/// The container form's preview: how many containers the list's filters match and the first
+/// rows, from one cloud call that a second preview reuses; a bad filter names its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_container_preview_counts_the_match_with_one_call() {
+    let (p, cookie) = quick_demo().await;
+    let r = &p.built.router;
+    let part: String = p.emulator().data().containers[0].container_name.chars().take(4).collect();
+    let expected = p
+        .emulator()
+        .data()
+        .containers
+        .iter()
+        .filter(|c| c.container_name.contains(&part) && !c.cluster_name.is_empty())
+        .count();
+    assert!(expected > 0);
+    p.emulator().clear_requests();
+    let columns = json!([{"key": "container_name", "title": "Name"}]);
+    let input = json!({"input": {"columns": columns, "container_name": part, "cluster_container": true}});
+    for _ in 0..2 {
+        let (status, preview) = call_json(r, "/api/exports/container_preview", input.clone(), &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{preview}");
+        assert_eq!(preview["total"].as_u64(), Some(expected as u64));
+        let rows = preview["rows"].as_array().unwrap();
+        assert_eq!(rows.len(), expected.min(10));
+        assert!(rows
+            .iter()
+            .all(|c| c["container_name"].as_str().unwrap().contains(&part) && c["cluster_name"] != ""));
+    }
+    let calls = p.emulator().requests().iter().filter(|q| q.path.ends_with("/container/kubernetes")).count();
+    assert_eq!(calls, 1, "the second preview reuses the first's answer");
+    let long = json!({"input": {"columns": columns, "pod_name": "p".repeat(600)}});
+    let (status, e) = call_json(r, "/api/exports/container_preview", long, &cookie).await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("pod_name")), "{e}");
+}
+
+/// The image picker is narrowed in the cloud by the export form's scan status and container use,
+/// so it lists what "all matching" would export; a status the list does not know names its field.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_image_picker_is_narrowed_by_the_forms_filters() {
+    let (p, cookie) = quick_demo().await;
+    let r = &p.built.router;
+    let images = p.emulator().data().images.clone();
+    let total = |form: Vec<(&'static str, &'static str)>| {
+        let cookie = cookie.clone();
+        async move {
+            let mut form = form;
+            form.push(("offset", "0"));
+            let (status, page) = call_form(r, "/api/exports/local_images", &form, &cookie).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            page["total"].as_u64().unwrap() as usize
+        }
+    };
+    let used = images.iter().filter(|i| i.container_num > 0).count();
+    let scanned_unused = images.iter().filter(|i| i.scan_status == "success" && i.container_num == 0).count();
+    assert!(used > 0 && used < images.len());
+    assert_eq!(total(vec![("has_container", "true")]).await, used);
+    assert_eq!(total(vec![("scan_status", "success"), ("has_container", "false")]).await, scanned_unused);
+    let (status, e) =
+        call_form(r, "/api/exports/local_images", &[("offset", "0"), ("scan_status", "bogus")], &cookie)
+            .await;
+    assert_eq!((status, e["field"].as_str()), (StatusCode::BAD_REQUEST, Some("scan_status")), "{e}");
+}

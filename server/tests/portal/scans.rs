@@ -342,3 +342,32 @@ async fn earlier_uploads_page_and_tasks_filter_by_item_type_and_id() {
     assert_eq!(a.status, StatusCode::OK);
     assert!(a.body.contains(&cluster) && a.body.contains("Compliance benchmark"), "{}", a.body);
 }
+
+/// The cluster picker pages and searches in the cloud: 60 clusters, six views, one call; a name
+/// search is the cloud's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn the_cluster_picker_pages_and_searches_in_the_cloud() {
+    let p = portal(&[]).await;
+    p.emulator().set_data_size(emulator::data::DataSize::Large);
+    let r = &p.built.router;
+    let cookie = sign_in(r).await;
+    p.emulator().clear_requests();
+    let mut seen = std::collections::BTreeSet::new();
+    for offset in ["0", "10", "20", "30", "40", "50"] {
+        let (status, page) = call_form(r, "/api/scans/clusters", &[("offset", offset)], &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert_eq!(page["total"], 60);
+        for c in page["clusters"].as_array().unwrap() {
+            assert!(seen.insert(c["cluster"]["cluster_id"].as_str().unwrap().to_string()));
+        }
+    }
+    assert_eq!(seen.len(), 60, "every cluster once");
+    let term: String = p.emulator().data().clusters[33].cluster_name.chars().take(5).collect();
+    let (status, found) =
+        call_form(r, "/api/scans/clusters", &[("offset", "0"), ("name", &term)], &cookie).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    let expected = p.emulator().data().clusters.iter().filter(|c| c.cluster_name.contains(&term)).count();
+    assert_eq!(found["total"].as_u64(), Some(expected as u64));
+    let calls = p.emulator().requests().iter().filter(|q| q.path.ends_with("/kubernetes/clusters")).count();
+    assert_eq!(calls, 2, "one call for six views, one for the search");
+}

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Started;
-use crate::api::exports::{cluster_names, container_columns, ExportContainers};
+use crate::api::exports::{cluster_names, container_columns, ContainerPreview as Preview, ExportContainers};
 use crate::components::form::*;
 use crate::components::time::local_time;
 use crate::dto::exports::*;
@@ -36,6 +36,20 @@ struct Draft {
 }
 
 impl Draft {
+    /// The set filters the container list, and so the preview, cannot apply.
+    fn beyond_preview(&self) -> Vec<&'static str> {
+        let set = [
+            (self.cluster_type.is_some(), Key::FieldClusterType),
+            (!self.cluster_name.trim().is_empty(), Key::FieldClusterName),
+            (self.status.is_some(), Key::FieldContainerStatus),
+            (self.risky.is_some(), Key::FieldRisk),
+            (!self.create_start.is_empty() || !self.create_end.is_empty(), Key::CreatedFrom),
+            (!self.cpu_limit.trim().is_empty(), Key::FieldCpuLimit),
+            (!self.memory_limit.trim().is_empty(), Key::FieldMemoryLimit),
+        ];
+        set.into_iter().filter(|(on, _)| *on).map(|(_, key)| t(key)).collect()
+    }
+
     fn input(&self) -> Result<ContainerExportInput, AppError> {
         let input = ContainerExportInput {
             export_size: number("export_size", &self.export_size)?,
@@ -74,8 +88,14 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
     });
     let clusters = Resource::new(|| (), |_| cluster_names());
     let create = ServerAction::<ExportContainers>::new();
+    let preview = ServerAction::<Preview>::new();
     let key = FormKey::new();
     started.follow(create.value(), errors, key);
+    Effect::new(move |_| {
+        if let Some(Err(e)) = preview.value().get() {
+            errors.set(Some(e));
+        }
+    });
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -125,9 +145,33 @@ pub fn ContainerForm(started: Started) -> impl IntoView {
             <TextField draft lens=|d: &mut Draft| &mut d.export_size field="export_size" id="c-export-size"
                 label=t(Key::FieldExportSize) kind="number" min=1 max=MAX_EXPORT_SIZE errors
                 help=tf(Key::HelpExportSizeOptional, &[("max", &MAX_EXPORT_SIZE)])/>
-            <button type="submit" class="primary inline" disabled=move || create.pending().get()>
-                {move || if create.pending().get() { t(Key::Starting) } else { t(Key::StartExport) }}
-            </button>
+            <div class="toolbar">
+                <button type="button" class="inline" disabled=move || preview.pending().get()
+                    on:click=move |_| if let Some(input) = passes(errors, draft.with_untracked(Draft::input)) {
+                        preview.dispatch(Preview { input });
+                    }>
+                    {t(Key::Preview)}
+                </button>
+                <button type="submit" class="primary inline" disabled=move || create.pending().get()>
+                    {move || if create.pending().get() { t(Key::Starting) } else { t(Key::StartExport) }}
+                </button>
+            </div>
+            {move || preview.value().get().and_then(Result::ok).map(|p| view! {
+                <section class="panel" aria-label=t(Key::Preview)>
+                    <p data-testid="container-preview-total">{tf(Key::ContainersMatch, &[("n", &p.total)])}</p>
+                    <BeyondPreview ignored=Signal::derive(move || draft.with(Draft::beyond_preview))/>
+                    <table class="data">
+                        <thead><tr><th>{t(Key::HeaderContainerName)}</th><th>{t(Key::HeaderPodName)}</th>
+                            <th>{t(Key::HeaderImageName)}</th><th>{t(Key::HeaderClusterName)}</th><th>{t(Key::HeaderStatus)}</th></tr></thead>
+                        <tbody>
+                            {p.rows.into_iter().map(|c| view! {
+                                <tr><td>{c.container_name}</td><td>{c.pod_name}</td><td>{c.image_name}</td>
+                                    <td>{c.cluster_name}</td><td>{c.status}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </section>
+            })}
         </form>
     }
 }

@@ -212,12 +212,7 @@ pub fn DscForm(started: Started) -> impl IntoView {
             {move || preview.value().get().and_then(Result::ok).map(|p| view! {
                 <section class="panel" aria-label=t(Key::Preview)>
                     <p data-testid="preview-total">{tf(Key::ResultsMatch, &[("n", &p.total)])}</p>
-                    {move || {
-                        let ignored = draft.with(Draft::beyond_preview);
-                        (!ignored.is_empty()).then(|| view! {
-                            <p class="notice" role="note">{tf(Key::PreviewIgnores, &[("fields", &ignored.join(", "))])}</p>
-                        })
-                    }}
+                    <BeyondPreview ignored=Signal::derive(move || draft.with(Draft::beyond_preview))/>
                     <table class="data">
                         <thead><tr><th>{t(Key::ColAsset)}</th><th>{t(Key::ColObject)}</th><th>{t(Key::ColLevel)}</th><th>{t(Key::ColRules)}</th></tr></thead>
                         <tbody>

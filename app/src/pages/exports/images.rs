@@ -133,7 +133,7 @@ pub fn ImagesForm(started: Started) -> impl IntoView {
                     </label>
                 </div>
                 <Show when=move || !all()>
-                    <ImagePicker chosen on_change/>
+                    <ImagePicker chosen on_change narrow=Signal::derive(move || draft.with(narrowing))/>
                 </Show>
                 <FieldError errors field="image_ids"/>
             </fieldset> }.into_any()}
@@ -199,9 +199,20 @@ fn row(i: LocalImage, checkbox: AnyView) -> AnyView {
     .into_any()
 }
 
+/// The export form's filters the image list takes too: scan status and container use.
+fn narrowing(d: &Draft) -> Vec<String> {
+    let n = ImageNarrowing::of(d.scan_status, d.has_container);
+    vec![n.scan_status.unwrap_or_default(), n.has_container.map(|h| h.to_string()).unwrap_or_default()]
+}
+
 async fn fetch(q: PickerQuery) -> Result<(Vec<LocalImage>, u64), AppError> {
     let mut terms = q.terms.into_iter();
-    let page = local_images(q.offset as u32, terms.next(), terms.next(), q.refresh).await?;
+    let mut narrow = q.narrow.into_iter();
+    let scan_status = narrow.next().filter(|s| !s.is_empty());
+    let has_container = narrow.next().and_then(|h| h.parse().ok());
+    let page =
+        local_images(q.offset as u32, terms.next(), terms.next(), scan_status, has_container, q.refresh)
+            .await?;
     Ok((page.images, page.total.max(0) as u64))
 }
 
@@ -211,10 +222,11 @@ async fn fetch(q: PickerQuery) -> Result<(Vec<LocalImage>, u64), AppError> {
 fn ImagePicker(
     chosen: Signal<BTreeMap<String, String>>,
     on_change: Callback<(String, Option<String>)>,
+    narrow: Signal<Vec<String>>,
 ) -> impl IntoView {
     view! {
         <Picker caption=Key::LocalImages searches=SEARCHES columns=COLUMNS page_size=IMAGE_PAGE_SIZE as u64
             fetch pick row chosen_label=Key::ImagesChosen
-            chosen on_change/>
+            chosen on_change narrow/>
     }
 }
