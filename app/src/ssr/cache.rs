@@ -12,12 +12,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use cloud::hss::{Cluster, ClusterQuery};
-use cloud::{Caller, CloudError};
+use cloud::CloudError;
 use serde::{de::DeserializeOwned, Serialize};
 
+use super::from_cloud;
 use super::identity::Owner;
-use super::{from_cloud, Portal};
 use crate::error::AppError;
 
 /// How long a picker's copy of a cloud list is reused.
@@ -226,8 +225,6 @@ pub fn page_of<'a, T, R>(
     (matching.into_iter().skip(offset).take(limit).map(row).collect(), total)
 }
 
-/// The user's clusters with their agents' state. One copy serves both the container export's
-/// cluster names and the scan picker, so opening both costs the cloud one walk of the list.
 /// Pickers read a cloud list a chunk at a time (HSS's largest page, 200 rows), keyed by the
 /// search and the chunk, and show a view of it: one call serves 20 views of 10, whatever the
 /// account's size, so HSS's 5 calls a minute page through 1,000 rows a minute.
@@ -257,26 +254,6 @@ where
     // JSON, so no search can pass for another.
     let variant = serde_json::to_string(&(search, offset / CHUNK)).unwrap_or_default();
     cache.get(key.with(variant), refresh, fetch).await.map_err(from_cloud)
-}
-
-pub async fn clusters(
-    portal: &Portal,
-    owner: &Owner,
-    caller: &Caller,
-    refresh: bool,
-) -> Result<Arc<Vec<Cluster>>, AppError> {
-    portal
-        .lists
-        .get(CacheKey::new(owner, "clusters"), refresh, async {
-            all_pages(5000, |offset| async move {
-                let q = ClusterQuery { offset, limit: 200, load_agent_info: true, ..Default::default() };
-                let page = portal.cloud.hss_list_clusters(caller, &q).await?;
-                Ok((page.cluster_info_list, page.total_num))
-            })
-            .await
-        })
-        .await
-        .map_err(from_cloud)
 }
 
 #[cfg(test)]

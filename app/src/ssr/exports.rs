@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use cloud::dsc::{ExportStatus, ScanJob};
-use cloud::hss::{ContainerQuery, Download, ExportTaskStatus, LocalImageQuery};
+use cloud::hss::{ClusterQuery, ContainerQuery, Download, ExportTaskStatus, LocalImageQuery};
 use cloud::{Caller, CloudError};
 
-use super::cache::{all_pages, chunk, chunk_of, clusters, CacheKey, CHUNK};
+use super::cache::{all_pages, chunk, chunk_of, CacheKey, CHUNK};
 use super::identity::Owner;
 use super::intent::{create_once, Started, Target};
 use super::session::signed_in;
@@ -21,16 +21,31 @@ use crate::error::AppError;
 /// Where the remembered column set is kept, per user.
 const COLUMNS_PREFERENCE: &str = "container_export_columns";
 
+/// The account's cluster names for the container form, the whole list walked once and kept a
+/// while (the scan picker reads chunks instead, see [`chunk`]).
 pub async fn cluster_names() -> Result<Vec<ClusterName>, AppError> {
     let s = signed_in().await?;
-    let list = clusters(&s.portal, &s.auth.owner(), &s.caller, false).await?;
-    let mut names: Vec<ClusterName> = list
-        .iter()
-        .map(|c| ClusterName { name: c.cluster_name.clone(), cluster_type: c.cluster_type.clone() })
-        .collect();
-    names.sort_by(|a, b| a.name.cmp(&b.name));
-    names.dedup_by(|a, b| a.name == b.name);
-    Ok(names)
+    let (portal, caller) = (&s.portal, &s.caller);
+    let names = portal
+        .lists
+        .get(CacheKey::new(&s.auth.owner(), "cluster_names"), false, async {
+            let clusters = all_pages(5000, |offset| async move {
+                let q = ClusterQuery { offset, limit: CHUNK.into(), ..Default::default() };
+                let page = portal.cloud.hss_list_clusters(caller, &q).await?;
+                Ok((page.cluster_info_list, page.total_num))
+            })
+            .await?;
+            let mut names: Vec<ClusterName> = clusters
+                .into_iter()
+                .map(|c| ClusterName { name: c.cluster_name, cluster_type: c.cluster_type })
+                .collect();
+            names.sort_by(|a, b| a.name.cmp(&b.name));
+            names.dedup_by(|a, b| a.name == b.name);
+            Ok::<_, CloudError>(names)
+        })
+        .await
+        .map_err(from_cloud)?;
+    Ok(names.as_ref().clone())
 }
 
 /// The remembered column set, or the defaults for a first export.
